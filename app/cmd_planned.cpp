@@ -1,0 +1,54 @@
+// Subcommands whose issues have not landed yet. Their flag tables are real (so --help documents
+// the plan), but running them says so and exits 2: no fake output.
+#include "app/commands.h"
+
+namespace wfc::app {
+
+cli::Command train_command() {
+  cli::Command c;
+  c.name = "train";
+  c.usage = "wfc train [options]";
+  c.summary = "train a tokenizer, a WFC model or its autoregressive baseline, headless";
+  c.flags = {{"config", "", "training config file (JSON)", false, "FILE"},
+             {"objective", "wfc", "wfc or ar (the autoregressive baseline)", false, "NAME"},
+             {"data", "data/brown", "corpus directory with train.txt and val.txt", false, "DIR"},
+             {"out", "runs/wfc", "output directory for checkpoints and metrics", false, "DIR"},
+             {"resume", "", "continue exactly from the checkpoint in --out", true}};
+  c.landed = false;
+  return c;
+}
+
+cli::Command export_command() {
+  cli::Command c;
+  c.name = "export";
+  c.usage = "wfc export --checkpoint F --script S --out DIR [options]";
+  c.summary = "render a scripted session to PNG/SVG frames (and video), headless";
+  c.flags = {{"checkpoint", "(bundled)", "checkpoint to run", false, "FILE"},
+             {"script", "", "session script", false, "FILE"},
+             {"out", "", "output directory", false, "DIR"},
+             {"size", "1920x1080", "frame size", false, "WxH"},
+             {"format", "png", "png or svg", false, "FMT"},
+             {"theme", "light", "light or dark", false, "NAME"},
+             {"every-iteration", "", "a frame after every iteration, not only at `frame`", true},
+             {"video", "", "also encode a video with ffmpeg", false, "FILE"}};
+  c.landed = false;
+  return c;
+}
+
+}  // namespace wfc::app
+
+namespace wfc::app {
+
+cli::Command generate_command() {
+  cli::Command c;
+  c.name = "generate";
+  c.usage = "wfc generate [options]";
+  c.summary = "generate text from a prompt under a collapse policy, with per-step entropy";
+  c.flags = {{"checkpoint", "(bundled)", "checkpoint to run", false, "FILE"},
+             {"prompt", "", "text to start from", false, "TEXT"},
+             {"policy", "first-future", "collapse policy", false, "NAME"}};
+  c.landed = false;
+  return c;
+}
+
+}  // namespace wfc::app

@@ -1,0 +1,38 @@
+// A checkpoint is one safetensors file a user can move around alone:
+//   tensors      the network's parameters by name (F32), plus "tokenizer.model" (U8, the
+//                serialized sentencepiece model)
+//   __metadata__ format ("wfc-checkpoint"), format_version, objective, model_config (JSON),
+//                train_config (JSON), step, tokens_seen
+// Written atomically; loading checks the version, the config, every tensor's name, dtype and shape.
+#pragma once
+#include <torch/torch.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/config.h"
+
+namespace wfc {
+
+constexpr int kCheckpointVersion = 1;
+constexpr const char* kTokenizerTensor = "tokenizer.model";
+
+struct Checkpoint {
+  ModelConfig model;                            // the network's shape
+  nlohmann::json train = nlohmann::json::object();  // training config that produced it (opaque here)
+  std::string objective = "wfc";                // "wfc" or "ar" (the autoregressive baseline)
+  int64_t step = 0;                             // optimizer steps taken
+  int64_t tokens_seen = 0;                      // training tokens consumed
+  std::vector<uint8_t> tokenizer;               // serialized sentencepiece model
+  std::map<std::string, torch::Tensor> params;  // name -> F32 CPU tensor
+};
+
+// The names and shapes a network with this config has (built once on the CPU, then discarded).
+std::map<std::string, std::vector<int64_t>> expected_shapes(const ModelConfig& cfg);
+
+void save_checkpoint(const std::string& path, const Checkpoint& ck);
+Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault
+
+}  // namespace wfc

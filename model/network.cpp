@@ -1,0 +1,129 @@
+#include "model/network.h"
+
+#include "model/torch_compat.h"
+
+namespace wfc {
+
+namespace F = torch::nn::functional;
+
+// Rotate pairs (x1, x2) = the two halves of each head by position-dependent angles (NeoX layout).
+static torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos,
+                                  const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  auto x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);  // [B,H,T,D/2] each
+  return torch::cat({x1 * cos - x2 * sin, x1 * sin + x2 * cos}, -1);  // [B,H,T,D]
+}
+
+BlockImpl::BlockImpl(const ModelConfig& cfg)
+    : n_head(cfg.n_head), n_embd(cfg.n_embd), rotary(cfg.pos == "rotary"), dropout(cfg.dropout) {
+  const int64_t C = cfg.n_embd;
+  ln_1 = register_module("ln_1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({C})));
+  c_attn = register_module("attn_qkv", torch::nn::Linear(C, 3 * C));
+  attn_proj = register_module("attn_proj", torch::nn::Linear(C, C));
+  ln_2 = register_module("ln_2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({C})));
+  c_fc = register_module("mlp_fc", torch::nn::Linear(C, 4 * C));
+  mlp_proj = register_module("mlp_proj", torch::nn::Linear(4 * C, C));
+}
+
+torch::Tensor BlockImpl::forward(torch::Tensor x, const torch::Tensor& allowed,
+                                 const torch::Tensor& cos, const torch::Tensor& sin) {
+  const int64_t B = x.size(0), T = x.size(1), C = x.size(2), H = n_head, D = C / H;
+  auto qkv = c_attn(ln_1(x)).split(C, -1);                    // 3 x [B,T,C]
+  auto q = qkv[0].view({B, T, H, D}).transpose(1, 2);          // [B,H,T,D]
+  auto k = qkv[1].view({B, T, H, D}).transpose(1, 2);          // [B,H,T,D]
+  auto v = qkv[2].view({B, T, H, D}).transpose(1, 2);          // [B,H,T,D]
+  if (rotary) {
+    q = apply_rotary(q, cos, sin);
+    k = apply_rotary(k, cos, sin);
+  }
+  auto y = compat::attention(q, k, v, allowed);                 // [B,H,T,D]
+  y = y.transpose(1, 2).contiguous().view({B, T, C});          // [B,T,C]
+  x = x + F::dropout(attn_proj(y), F::DropoutFuncOptions().p(dropout).training(is_training()));
+  auto m = mlp_proj(F::gelu(c_fc(ln_2(x))));                    // [B,T,C]
+  return x + F::dropout(m, F::DropoutFuncOptions().p(dropout).training(is_training()));
+}
+
+NetworkImpl::NetworkImpl(const ModelConfig& c) : cfg(c) {
+  cfg.validate();
+  wte = register_module("wte", torch::nn::Embedding(cfg.vocab_size, cfg.n_embd));
+  if (cfg.pos == "learned") wpe = register_module("wpe", torch::nn::Embedding(cfg.block_size, cfg.n_embd));
+  h = register_module("h", torch::nn::ModuleList());
+  for (int i = 0; i < cfg.n_layer; ++i) h->push_back(Block(cfg));
+  ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({cfg.n_embd})));
+  // GPT-2 initialisation; residual projections scaled by depth.
+  torch::NoGradGuard ng;
+  for (auto& p : named_parameters()) {
+    const auto& name = p.key();
+    auto& t = p.value();
+    if (name.find("ln_") != std::string::npos) continue;  // LayerNorm keeps 1 / 0
+    if (t.dim() == 1) t.zero_();
+    else if (name.find("_proj") != std::string::npos) t.normal_(0.0, 0.02 / std::sqrt(2.0 * cfg.n_layer));
+    else t.normal_(0.0, 0.02);
+  }
+}
+
+torch::Tensor NetworkImpl::embed(const torch::Tensor& probs) {
+  auto x = torch::matmul(probs, wte->weight);  // [B,T,V] @ [V,C] -> [B,T,C]
+  if (wpe) x = x + wpe->weight.narrow(0, 0, probs.size(1));  // + [T,C]
+  return x;
+}
+
+torch::Tensor NetworkImpl::embed_tokens(const torch::Tensor& ids) {
+  auto x = wte(ids);  // [B,T,C]
+  if (wpe) x = x + wpe->weight.narrow(0, 0, ids.size(1));
+  return x;
+}
+
+void NetworkImpl::rotary_tables(int64_t T, const torch::Device& dev, torch::Tensor& cos,
+                                torch::Tensor& sin) {
+  const int64_t D = cfg.n_embd / cfg.n_head;
+  if (!cos_.defined() || cos_.size(0) < T || cos_.device() != dev) {
+    const int64_t n = std::max<int64_t>(T, cfg.block_size);
+    auto inv = torch::pow(double(cfg.rope_base),
+                          -torch::arange(0, D / 2, torch::kFloat64) * 2.0 / double(D));  // [D/2]
+    auto ang = torch::outer(torch::arange(n, torch::kFloat64), inv);                     // [n,D/2]
+    cos_ = ang.cos().to(torch::kFloat32).to(dev);
+    sin_ = ang.sin().to(torch::kFloat32).to(dev);
+  }
+  cos = cos_.narrow(0, 0, T);
+  sin = sin_.narrow(0, 0, T);
+}
+
+torch::Tensor NetworkImpl::stack(torch::Tensor x, const torch::Tensor& allowed) {
+  torch::Tensor cos, sin;
+  if (cfg.pos == "rotary") {
+    rotary_tables(x.size(1), x.device(), cos, sin);
+    cos = cos.to(x.dtype());
+    sin = sin.to(x.dtype());
+  }
+  for (const auto& m : *h) x = m->as<Block>()->forward(x, allowed, cos, sin);  // [B,T,C]
+  return x;
+}
+
+torch::Tensor NetworkImpl::readout(const torch::Tensor& x) {
+  return torch::matmul(ln_f(x), wte->weight.t());  // [B,T,C] @ [C,V] -> [B,T,V]
+}
+
+torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future) const {
+  return attention_mask(future, cfg.mask);
+}
+
+torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std::string& kind) const {
+  if (kind == "none") return {};
+  const int64_t T = future.size(1);
+  auto opts = torch::TensorOptions().dtype(torch::kLong).device(future.device());
+  auto i = torch::arange(T, opts).unsqueeze(1);  // [T,1] query row
+  auto j = torch::arange(T, opts).unsqueeze(0);  // [1,T] key row
+  torch::Tensor allowed;
+  if (kind == "causal") {
+    allowed = (j <= i).unsqueeze(0).expand({future.size(0), T, T});
+  } else if (kind == "lookahead") {
+    allowed = (j <= i + cfg.lookahead).unsqueeze(0).expand({future.size(0), T, T});
+  } else {  // block: causal, except that uncommitted rows see each other both ways
+    auto f = future.to(torch::kBool);
+    allowed = (j <= i).unsqueeze(0) | (f.unsqueeze(2) & f.unsqueeze(1));  // [B,T,T]
+  }
+  return allowed.unsqueeze(1);  // [B,1,T,T]
+}
+
+}  // namespace wfc

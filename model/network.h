@@ -1,0 +1,55 @@
+// The WFC network: soft embedding of probability rows, a stack of pre-norm transformer blocks
+// (non-causal unless a mask says otherwise), and a read-out tied to the embedding.
+// The refinement engine applies the whole stack once per iteration; see engine.h.
+#pragma once
+#include <torch/torch.h>
+
+#include "model/config.h"
+
+namespace wfc {
+
+struct BlockImpl : torch::nn::Module {
+  BlockImpl(const ModelConfig& cfg);
+  // x [B,T,C]; allowed: bool [T,T] or [B,1,T,T] (true = may attend) or undefined for full attention
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& allowed, const torch::Tensor& cos,
+                        const torch::Tensor& sin);
+
+  int n_head, n_embd;
+  bool rotary;
+  double dropout;
+  torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
+  torch::nn::Linear c_attn{nullptr}, attn_proj{nullptr}, c_fc{nullptr}, mlp_proj{nullptr};
+};
+TORCH_MODULE(Block);
+
+struct NetworkImpl : torch::nn::Module {
+  explicit NetworkImpl(const ModelConfig& cfg);
+
+  // probs [B,T,V] -> x [B,T,C]: the soft embedding probs @ E (+ learned positions)
+  torch::Tensor embed(const torch::Tensor& probs);
+  // ids [B,T] -> x [B,T,C]: the same as embed(one_hot(ids)), without the V-wide matmul
+  torch::Tensor embed_tokens(const torch::Tensor& ids);
+  // x [B,T,C] -> f(x) [B,T,C]: every block once. One refinement iteration's update is f(x) - x.
+  torch::Tensor stack(torch::Tensor x, const torch::Tensor& allowed);
+  // x [B,T,C] -> logits [B,T,V]: LN_f(x) @ E^T
+  torch::Tensor readout(const torch::Tensor& x);
+
+  // The attention mask for this config: bool [B,1,T,T], true = may attend, or undefined for "none".
+  // future [B,T] bool marks rows that are not (yet) committed tokens; the block mask uses it.
+  torch::Tensor attention_mask(const torch::Tensor& future) const;
+  // Same, forcing a mask kind ("causal" for the autoregressive baseline).
+  torch::Tensor attention_mask(const torch::Tensor& future, const std::string& kind) const;
+
+  ModelConfig cfg;
+  torch::nn::Embedding wte{nullptr};  // E [V,C], tied to the read-out
+  torch::nn::Embedding wpe{nullptr};  // [T,C], only when cfg.pos == "learned"
+  torch::nn::ModuleList h{nullptr};
+  torch::nn::LayerNorm ln_f{nullptr};
+
+ private:
+  void rotary_tables(int64_t T, const torch::Device& dev, torch::Tensor& cos, torch::Tensor& sin);
+  torch::Tensor cos_, sin_;  // cached rotary tables [T, D/2]
+};
+TORCH_MODULE(Network);
+
+}  // namespace wfc
