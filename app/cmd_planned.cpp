@@ -36,19 +36,3 @@ cli::Command export_command() {
 }
 
 }  // namespace wfc::app
-
-namespace wfc::app {
-
-cli::Command generate_command() {
-  cli::Command c;
-  c.name = "generate";
-  c.usage = "wfc generate [options]";
-  c.summary = "generate text from a prompt under a collapse policy, with per-step entropy";
-  c.flags = {{"checkpoint", "(bundled)", "checkpoint to run", false, "FILE"},
-             {"prompt", "", "text to start from", false, "TEXT"},
-             {"policy", "first-future", "collapse policy", false, "NAME"}};
-  c.landed = false;
-  return c;
-}
-
-}  // namespace wfc::app

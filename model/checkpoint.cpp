@@ -19,6 +19,13 @@ std::map<std::string, std::vector<int64_t>> expected_shapes(const ModelConfig& c
   return out;
 }
 
+Network build_network(const Checkpoint& ck) {
+  Network net(ck.model);
+  torch::NoGradGuard ng;
+  for (auto& p : net->named_parameters()) p.value().copy_(ck.params.at(p.key()));
+  return net;
+}
+
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/network.h"
 
 namespace wfc {
 
@@ -31,6 +32,9 @@ struct Checkpoint {
 
 // The names and shapes a network with this config has (built once on the CPU, then discarded).
 std::map<std::string, std::vector<int64_t>> expected_shapes(const ModelConfig& cfg);
+
+// A network with the checkpoint's config and weights (on the CPU).
+Network build_network(const Checkpoint& ck);
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck);
 Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault

@@ -1,0 +1,141 @@
+// wfc generate: text from a prompt under a collapse policy, streamed as it is minted.
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "app/commands.h"
+#include "model/checkpoint.h"
+#include "model/errors.h"
+#include "model/file_io.h"
+#include "model/generate.h"
+#include "model/tokenizer.h"
+
+namespace wfc::app {
+
+static nlohmann::json step_json(const StepReport& r) {
+  return {{"iteration", r.iteration},   {"converge_iteration", r.converge_iteration},
+          {"n_past", r.n_past},         {"length", r.length},
+          {"entropy", r.entropy},       {"update", r.update},
+          {"kl", r.kl},                 {"argmax", r.argmax},
+          {"k", r.k},                   {"topk_ids", r.topk_ids},
+          {"topk_probs", r.topk_probs}, {"status", r.status},
+          {"alpha", r.alpha},           {"max_update", r.max_update},
+          {"max_kl", r.max_kl},         {"converged", r.converged},
+          {"ms", r.ms}};
+}
+
+torch::Device pick_device(const std::string& d) {
+  if (d == "cpu") return torch::kCPU;
+  if (d == "cuda") {
+    if (!torch::cuda::is_available()) throw InputError("--device cuda: no CUDA device (or LibTorch built without CUDA)");
+    return torch::kCUDA;
+  }
+  if (d == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  throw cli::UsageError("option --device: expected auto, cpu or cuda, got '" + d + "'");
+}
+
+EngineConfig engine_config_from(const cli::Args& a) {
+  EngineConfig e;
+  e.future = int(a.integer("future"));
+  e.max_iters = int(a.integer("max-iters"));
+  e.tol = float(a.number("tol"));
+  e.eta = float(a.number("eta"));
+  e.stop_on = a.str("stop-on");
+  e.pin_past = !a.on("drift");
+  e.mask = a.str("mask") == "checkpoint" ? "" : a.str("mask");
+  e.temperature = float(a.number("temperature"));
+  e.sample_top_k = int(a.integer("top-k"));
+  e.sample_top_p = float(a.number("top-p"));
+  e.seed = uint64_t(a.integer("seed"));
+  e.threads = int(a.integer("threads"));
+  if (e.temperature <= 0) e.temperature = 1;  // 0 means arg-max; see pick below
+  return e;
+}
+
+static int run_generate(const cli::Args& a) {
+  const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
+  if (a.integer("tokens") < 0) throw cli::UsageError("option --tokens: must be >= 0");
+  if (a.on("pin-past") && a.on("drift")) throw cli::UsageError("--pin-past and --drift exclude each other");
+  PolicyParams pp;
+  pp.threshold = float(a.number("threshold"));
+  pp.budget = float(a.number("budget"));
+  pp.alpha = float(a.number("alpha"));
+  auto policy = make_policy(a.str("policy"), pp);  // bad names fail before the checkpoint loads
+  EngineConfig ec = engine_config_from(a);
+  const Pick pick = a.number("temperature") <= 0 ? Pick::Argmax : Pick::Sample;
+
+  Checkpoint ck = load_checkpoint(path);
+  Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
+  torch::manual_seed(ec.seed);
+  Engine engine(build_network(ck), ec, pick_device(a.str("device")));
+  std::vector<int> prompt = tok.encode(a.str("prompt"));
+  if (prompt.empty()) prompt.push_back(1);  // <s>: sentencepiece's default BOS id
+  engine.reset(prompt);
+
+  std::ostringstream trace;
+  const bool tracing = !a.str("trace").empty();
+  const std::string prompt_text = tok.decode(engine.past_tokens());
+  std::cout << prompt_text << std::flush;
+  std::vector<int> minted;
+  std::string shown;
+  GenerateHooks hooks;
+  if (tracing) hooks.on_step = [&](const StepReport& r) {
+    trace << step_json(r).dump() << "\n";
+    return true;
+  };
+  hooks.on_mint = [&](int t) {
+    minted.push_back(t);
+    // Decode the whole continuation so that multi-piece words print correctly, then print what is new.
+    std::string text = tok.decode(minted);
+    if (text.compare(0, shown.size(), shown) == 0) std::cout << text.substr(shown.size()) << std::flush;
+    else std::cout << "\n" << text << std::flush;
+    shown = text;
+  };
+  GenerateStats s = generate(engine, *policy, int(a.integer("tokens")), pick, hooks);
+  std::cout << "\n";
+  if (tracing) write_file_atomic(a.str("trace"), trace.str());
+  if (!a.on("quiet")) {
+    std::cerr << std::fixed << std::setprecision(2) << "generate: " << s.minted.size() << " tokens, "
+              << s.rounds << " rounds, " << s.iterations << " iterations ("
+              << (s.rounds ? double(s.iterations) / s.rounds : 0.0) << " per round, " << s.early_exits << " of "
+              << s.rounds << " exited early), " << (s.iterations ? s.ms / s.iterations : 0.0)
+              << " ms per iteration, policy " << policy->name() << "\n";
+  }
+  return 0;
+}
+
+cli::Command generate_command() {
+  cli::Command c;
+  c.name = "generate";
+  c.usage = "wfc generate [--checkpoint F] [--prompt TEXT] [options]";
+  c.summary = "generate text from a prompt under a collapse policy, with per-step entropy";
+  c.flags = {
+      {"checkpoint", "checkpoints/default.safetensors", "checkpoint to run", false, "FILE"},
+      {"prompt", "", "text to start from (empty: begin-of-sentence)", false, "TEXT"},
+      {"policy", "first-future", "first-future | lowest-entropy | threshold | entropy-budget | median-partial", false, "NAME"},
+      {"future", "16", "future rows kept after the past", false, "N"},
+      {"tokens", "32", "tokens to mint", false, "N"},
+      {"max-iters", "32", "iterations per re-convergence at most", false, "N"},
+      {"tol", "0.001", "convergence tolerance on the stop metric", false, "X"},
+      {"stop-on", "kl", "stop metric: kl (between successive rows) or update (||dx||/||x||)", false, "M"},
+      {"eta", "1", "step size of x += eta v(x)", false, "X"},
+      {"temperature", "0.8", "sampling temperature for full collapse (0: arg-max)", false, "T"},
+      {"top-k", "0", "sample among the k most likely tokens (0: all)", false, "K"},
+      {"top-p", "1", "nucleus sampling mass", false, "P"},
+      {"threshold", "2", "threshold policy: collapse rows under this entropy (nats)", false, "TAU"},
+      {"budget", "4", "entropy-budget policy: summed entropy allowed per round (nats)", false, "GAMMA"},
+      {"alpha", "0.5", "median-partial policy: blend strength", false, "A"},
+      {"seed", "0", "random seed", false, "N"},
+      {"pin-past", "", "keep past rows fixed (the default)", true},
+      {"drift", "", "let past rows drift (re-contextualise)", true},
+      {"mask", "checkpoint", "attention mask: checkpoint | none | causal | block | lookahead", false, "KIND"},
+      {"device", "auto", "auto | cpu | cuda", false, "D"},
+      {"threads", "2", "intra-op threads on CPU", false, "N"},
+      {"trace", "", "write one JSON line per iteration to this file", false, "FILE"},
+      {"quiet", "", "no summary line on stderr", true}};
+  c.run = run_generate;
+  return c;
+}
+
+}  // namespace wfc::app

@@ -1,0 +1,287 @@
+#include "model/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "model/errors.h"
+
+namespace wfc {
+
+Engine::Engine(Network net, const EngineConfig& cfg, torch::Device device)
+    : net_(std::move(net)), cfg_(cfg), dev_(device), rng_(cfg.seed) {
+  V_ = net_->cfg.vocab_size;
+  T_ = net_->cfg.block_size;
+  if (cfg_.threads > 0 && device.is_cpu()) torch::set_num_threads(cfg_.threads);
+  if (!cfg_.mask.empty() && cfg_.mask != "none" && cfg_.mask != "causal" && cfg_.mask != "block" &&
+      cfg_.mask != "lookahead")
+    throw InputError("engine: mask must be none, causal, block or lookahead, not '" + cfg_.mask + "'");
+  if (cfg_.stop_on != "kl" && cfg_.stop_on != "update")
+    throw InputError("engine: stop_on must be kl or update, not '" + cfg_.stop_on + "'");
+  if (!(cfg_.eta > 0 && cfg_.eta <= 1)) throw InputError("engine: eta must be in (0, 1]");
+  if (cfg_.future < 1) throw InputError("engine: future must be at least 1");
+  if (cfg_.max_iters < 1) throw InputError("engine: max_iters must be at least 1");
+  if (!(cfg_.temperature > 0)) throw InputError("engine: temperature must be > 0");
+  net_->to(dev_);
+  net_->eval();
+}
+
+void Engine::reset(const std::vector<int>& prompt) {
+  if (prompt.empty()) throw InputError("engine: the prompt must hold at least one token");
+  for (int t : prompt)
+    if (t < 0 || t >= V_) throw InputError("engine: prompt token " + std::to_string(t) + " is outside the vocabulary");
+  const int future = std::min(cfg_.future, T_ - 1);
+  const int keep = std::min<int>(int(prompt.size()), T_ - future);
+  std::vector<int> past(prompt.end() - keep, prompt.end());
+  n_past_ = keep;
+  const int L = keep + future;
+  auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(dev_);
+  p_ = torch::full({L, V_}, 1.0f / float(V_), opts);  // [L,V] uniform
+  auto ids = torch::tensor(past, torch::kLong).to(dev_);
+  p_.narrow(0, 0, keep).copy_(torch::one_hot(ids, V_).to(torch::kFloat32));
+  status_.assign(L, RowStatus::Free);
+  std::fill(status_.begin(), status_.begin() + keep, RowStatus::Past);
+  alpha_.assign(L, 0.0f);
+  hold_left_.assign(L, 0);
+  tokens_.assign(L, -1);
+  std::copy(past.begin(), past.end(), tokens_.begin());
+  iteration_ = 0;
+  converge_iter_ = 0;
+}
+
+bool Engine::may_change(int i) const {
+  switch (status_[i]) {
+    case RowStatus::Free: return true;
+    case RowStatus::Past: return !cfg_.pin_past && (i > 0 || net_->cfg.readout == "same");
+    default: return false;
+  }
+}
+
+torch::Tensor Engine::readout_probs(const torch::Tensor& p) {
+  const int L = int(p.size(0));
+  auto x = net_->embed(p.unsqueeze(0));                                  // [1,L,C]
+  auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
+  const std::string kind = cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask;
+  auto allowed = net_->attention_mask(future, kind);                     // [1,1,L,L] or undefined
+  auto q = torch::softmax(net_->readout(net_->stack(x, allowed)), -1)[0];  // [L,V]
+  if (net_->cfg.readout == "same") return q;
+  // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.
+  return torch::cat({p.narrow(0, 0, 1), q.narrow(0, 0, L - 1)}, 0);       // [L,V]
+}
+
+StepReport Engine::step() {
+  torch::NoGradGuard ng;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int L = length();
+  auto fb = readout_probs(p_);                                           // [L,V]
+  std::vector<uint8_t> change(L);
+  for (int i = 0; i < L; ++i) change[i] = may_change(i);
+  auto m = torch::tensor(std::vector<int64_t>(change.begin(), change.end()), torch::kLong)
+               .to(dev_, torch::kFloat32).unsqueeze(1);                  // [L,1]
+  auto dp = m * (cfg_.eta * (fb - p_));                                  // [L,V]
+  auto newp = p_ + dp;                                                   // [L,V]
+  auto E = net_->wte->weight;                                            // [V,C]
+  auto x = net_->embed(p_.unsqueeze(0))[0];                              // [L,C]
+  auto upd = torch::matmul(dp, E).norm(2, -1) / x.norm(2, -1).clamp_min(1e-12);  // [L]
+  constexpr float eps = 1e-12f;
+  auto kl = (newp * (newp.clamp_min(eps).log() - p_.clamp_min(eps).log())).sum(-1).clamp_min(0);  // [L]
+  p_ = newp;
+  ++iteration_;
+  tick_holds();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  StepReport r = report(upd, kl, ms);
+  r.converge_iteration = converge_iter_;
+  return r;
+}
+
+void Engine::tick_holds() {
+  for (size_t i = 0; i < status_.size(); ++i)
+    if (status_[i] == RowStatus::Partial && hold_left_[i] > 0 && --hold_left_[i] == 0) {
+      status_[i] = RowStatus::Free;
+      alpha_[i] = 0;
+    }
+}
+
+int Engine::converge(const StepCallback& cb) {
+  int n = 0;
+  for (converge_iter_ = 1; converge_iter_ <= cfg_.max_iters; ++converge_iter_) {
+    StepReport r = step();
+    ++n;
+    const bool done = r.converged;
+    if (cb && !cb(r)) break;
+    if (done) break;
+  }
+  converge_iter_ = 0;
+  return n;
+}
+
+StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const {
+  const int L = length();
+  const int k = std::min(cfg_.top_k, V_);
+  StepReport r;
+  r.iteration = iteration_;
+  r.n_past = n_past_;
+  r.length = L;
+  r.k = k;
+  r.ms = ms;
+  auto pc = p_.to(torch::kCPU);
+  auto H = -(pc * pc.clamp_min(1e-30f).log()).sum(-1);                  // [L] nats
+  auto tk = pc.topk(k, -1);
+  auto vals = std::get<0>(tk).contiguous(), ids = std::get<1>(tk).to(torch::kInt).contiguous();
+  r.entropy.assign(H.data_ptr<float>(), H.data_ptr<float>() + L);
+  r.topk_probs.assign(vals.data_ptr<float>(), vals.data_ptr<float>() + L * k);
+  r.topk_ids.assign(ids.data_ptr<int32_t>(), ids.data_ptr<int32_t>() + L * k);
+  r.argmax.resize(L);
+  for (int i = 0; i < L; ++i) r.argmax[i] = r.topk_ids[size_t(i) * k];
+  r.status.resize(L);
+  for (int i = 0; i < L; ++i) r.status[i] = uint8_t(status_[i]);
+  r.alpha = alpha_;
+  if (upd.defined()) {
+    auto u = upd.to(torch::kCPU).contiguous(), d = kl.to(torch::kCPU).contiguous();
+    r.update.assign(u.data_ptr<float>(), u.data_ptr<float>() + L);
+    r.kl.assign(d.data_ptr<float>(), d.data_ptr<float>() + L);
+  } else {
+    r.update.assign(L, 0.0f);
+    r.kl.assign(L, 0.0f);
+  }
+  bool any = false;
+  for (int i = 0; i < L; ++i)
+    if (may_change(i)) {
+      any = true;
+      r.max_update = std::max(r.max_update, r.update[i]);
+      r.max_kl = std::max(r.max_kl, r.kl[i]);
+    }
+  const float metric = cfg_.stop_on == "kl" ? r.max_kl : r.max_update;
+  r.converged = upd.defined() && (!any || metric < cfg_.tol);
+  return r;
+}
+
+StepReport Engine::snapshot() const { return report({}, {}, 0.0); }
+
+void Engine::check_future(int pos, const char* what) const {
+  if (pos < n_past_ || pos >= length())
+    throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the future (rows " +
+                     std::to_string(n_past_) + ".." + std::to_string(length() - 1) + ")");
+}
+
+int Engine::collapse(int pos, Pick how, int token) {
+  check_future(pos, "collapse");
+  if (status_[pos] == RowStatus::Collapsed)
+    throw InputError("collapse: position " + std::to_string(pos) + " is already collapsed");
+  auto row = p_[pos].to(torch::kCPU).contiguous();                       // [V]
+  const float* pr = row.data_ptr<float>();
+  int t = token;
+  if (how == Pick::Token) {
+    if (t < 0 || t >= V_) throw InputError("collapse: token " + std::to_string(t) + " is outside the vocabulary");
+  } else if (how == Pick::Argmax) {
+    t = int(std::max_element(pr, pr + V_) - pr);
+  } else {
+    // Sample with temperature, then top-k, then top-p, from the row's current distribution.
+    std::vector<std::pair<double, int>> w(V_);
+    for (int v = 0; v < V_; ++v) w[v] = {std::pow(std::max<double>(pr[v], 0.0), 1.0 / cfg_.temperature), v};
+    std::sort(w.begin(), w.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    size_t n = cfg_.sample_top_k > 0 ? std::min<size_t>(cfg_.sample_top_k, w.size()) : w.size();
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) total += w[i].first;
+    if (cfg_.sample_top_p < 1.0f) {
+      double acc = 0;
+      size_t keep = 0;
+      while (keep < n && acc < cfg_.sample_top_p * total) acc += w[keep++].first;
+      n = std::max<size_t>(keep, 1);
+      total = acc > 0 ? acc : w[0].first;
+    }
+    std::uniform_real_distribution<double> u(0.0, total);
+    double r = u(rng_), acc = 0;
+    t = w[n - 1].second;
+    for (size_t i = 0; i < n; ++i) {
+      acc += w[i].first;
+      if (r < acc) {
+        t = w[i].second;
+        break;
+      }
+    }
+  }
+  p_[pos].zero_();
+  p_[pos][t] = 1.0f;
+  status_[pos] = RowStatus::Collapsed;
+  tokens_[pos] = t;
+  alpha_[pos] = 0;
+  hold_left_[pos] = 0;
+  return t;
+}
+
+void Engine::collapse_partial(int pos, float alpha, int hold, int token) {
+  check_future(pos, "partial collapse");
+  if (status_[pos] == RowStatus::Collapsed)
+    throw InputError("partial collapse: position " + std::to_string(pos) + " is already collapsed");
+  if (!(alpha >= 0 && alpha <= 1)) throw InputError("partial collapse: alpha must be in [0, 1]");
+  int t = token;
+  if (t < 0) t = int(p_[pos].argmax().item<int64_t>());
+  if (t >= V_) throw InputError("partial collapse: token " + std::to_string(t) + " is outside the vocabulary");
+  auto onehot = torch::zeros({V_}, p_.options());
+  onehot[t] = 1.0f;
+  p_[pos].copy_((1.0f - alpha) * p_[pos] + alpha * onehot);
+  status_[pos] = RowStatus::Partial;
+  alpha_[pos] = alpha;
+  hold_left_[pos] = std::max(hold, 0);
+}
+
+void Engine::sharpen(int pos, float tau, int hold) {
+  check_future(pos, "sharpen");
+  if (status_[pos] == RowStatus::Collapsed)
+    throw InputError("sharpen: position " + std::to_string(pos) + " is already collapsed");
+  if (!(tau > 0)) throw InputError("sharpen: tau must be > 0");
+  auto logp = p_[pos].clamp_min(1e-30f).log() / tau;
+  p_[pos].copy_(torch::softmax(logp, -1));
+  status_[pos] = RowStatus::Partial;
+  alpha_[pos] = 0;
+  hold_left_[pos] = std::max(hold, 0);
+}
+
+void Engine::pin(int pos) {
+  check_future(pos, "pin");
+  if (status_[pos] == RowStatus::Free) status_[pos] = RowStatus::Pinned;
+}
+
+void Engine::release(int pos) {
+  check_future(pos, "release");
+  if (status_[pos] == RowStatus::Partial || status_[pos] == RowStatus::Pinned) {
+    status_[pos] = RowStatus::Free;
+    alpha_[pos] = 0;
+    hold_left_[pos] = 0;
+  }
+}
+
+int Engine::mint() {
+  if (n_past_ >= length()) throw InputError("mint: there is no future row");
+  if (status_[n_past_] != RowStatus::Collapsed)
+    throw InputError("mint: the first future row (" + std::to_string(n_past_) + ") is not collapsed yet");
+  const int t = tokens_[n_past_];
+  status_[n_past_] = RowStatus::Past;
+  ++n_past_;
+  if (length() == T_) {  // full: slide left by one
+    p_ = p_.narrow(0, 1, length() - 1);
+    status_.erase(status_.begin());
+    alpha_.erase(alpha_.begin());
+    hold_left_.erase(hold_left_.begin());
+    tokens_.erase(tokens_.begin());
+    --n_past_;
+  }
+  p_ = torch::cat({p_, torch::full({1, V_}, 1.0f / float(V_), p_.options())}, 0).contiguous();  // [L,V]
+  status_.push_back(RowStatus::Free);
+  alpha_.push_back(0);
+  hold_left_.push_back(0);
+  tokens_.push_back(-1);
+  return t;
+}
+
+std::vector<int> Engine::past_tokens() const { return std::vector<int>(tokens_.begin(), tokens_.begin() + n_past_); }
+
+void Engine::set_probs_row(int pos, const torch::Tensor& row) {
+  if (pos < 0 || pos >= length()) throw InputError("set_probs_row: position out of range");
+  p_[pos].copy_(row.to(p_.options()));
+}
+
+}  // namespace wfc

@@ -1,0 +1,101 @@
+// The refinement engine: one window of probability rows and the operations on it.
+//
+// State: p [L,V], one distribution per row (past rows one-hot, fresh future rows uniform). Rows
+// are embedded as x = p @ E (+ positions). One iteration runs the weight-tied stack once, reads
+// out q = softmax(readout(f(x))), and moves every row the engine may change toward its feedback:
+//     p_i <- p_i + eta * (fb_i - p_i),   fb_i = q_{i-1} (shifted read-out) or q_i (same)
+// which in embedding space is exactly x += eta * v(x) with v = (fb - p) @ E. Held rows (past when
+// pinned, collapsed, partial while held, pinned) are never written, so they stay bit-identical.
+// Re-convergence always starts from the current state.
+#pragma once
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model/network.h"
+#include "model/trace.h"
+
+namespace wfc {
+
+struct EngineConfig {
+  int future = 16;                 // future rows kept after the past (the speculation horizon)
+  float eta = 1.0f;                // step size of x += eta * v(x); < 1 damps
+  int max_iters = 32;              // converge() gives up after this many iterations
+  float tol = 1e-3f;               // converged when the stop metric is under this
+  std::string stop_on = "kl";      // "kl": max KL between successive rows | "update": max ||dx||/||x||
+  bool pin_past = true;            // false: past rows drift (are re-contextualised) too
+  std::string mask = "";           // attention mask override ("" = the checkpoint's)
+  int top_k = 8;                   // width of the top-k lists in step reports
+  float temperature = 1.0f;        // sampling temperature for full collapse
+  int sample_top_k = 0;            // sample only from the k most likely tokens (0 = all)
+  float sample_top_p = 1.0f;       // nucleus sampling mass (1 = all)
+  uint64_t seed = 0;               // sampling seed
+  int threads = 0;                 // intra-op threads on CPU (0 = leave as set)
+};
+
+enum class Pick { Argmax, Sample, Token };
+
+class Engine {
+ public:
+  Engine(Network net, const EngineConfig& cfg, torch::Device device = torch::kCPU);
+
+  // Starts over: the prompt tokens become the past, `future` uniform rows follow. Prompt longer
+  // than the window keeps its last (block_size - future) tokens.
+  void reset(const std::vector<int>& prompt);
+
+  StepReport step();                                  // one iteration
+  // Iterates until converged or max_iters; reports every iteration. Returns iterations run.
+  int converge(const StepCallback& cb = nullptr);
+
+  // Full collapse of future row `pos` to a token: its arg-max, a sample, or `token`.
+  int collapse(int pos, Pick how = Pick::Argmax, int token = -1);
+  // Partial collapse: (1-alpha) p + alpha onehot(t) (t = argmax unless given), held for `hold`
+  // iterations (0 = until released).
+  void collapse_partial(int pos, float alpha, int hold = 0, int token = -1);
+  // Sharpen: p^(1/tau) renormalised, held like a partial collapse.
+  void sharpen(int pos, float tau, int hold = 0);
+  void pin(int pos);                 // hold a future row as it is
+  void release(int pos);             // a partial or pinned row becomes free again
+  // First future row -> past (it must be fully collapsed). Slides the window when it is full and
+  // appends a uniform row, so the future keeps its length. Returns the minted token.
+  int mint();
+
+  // Plain-data view of the current state (no iteration run).
+  StepReport snapshot() const;
+  const EngineConfig& config() const { return cfg_; }
+  EngineConfig& config() { return cfg_; }
+  int n_past() const { return n_past_; }
+  int length() const { return int(status_.size()); }
+  int vocab() const { return V_; }
+  const std::vector<RowStatus>& status() const { return status_; }
+  std::vector<int> past_tokens() const;  // the committed tokens in the window
+  torch::Tensor probs() const { return p_; }  // [L,V], for tests
+  void set_probs_row(int pos, const torch::Tensor& row);  // [V], for tests and the lab
+  Network& network() { return net_; }
+
+ private:
+  void check_future(int pos, const char* what) const;
+  torch::Tensor readout_probs(const torch::Tensor& p);  // [L,V] -> fb [L,V]
+  StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
+  bool may_change(int i) const;
+  void tick_holds();
+
+  Network net_;
+  EngineConfig cfg_;
+  torch::Device dev_;
+  int V_, T_;
+  torch::Tensor p_;                 // [L,V] float32 on dev_
+  std::vector<RowStatus> status_;   // [L]
+  std::vector<float> alpha_;        // [L]
+  std::vector<int> hold_left_;      // [L] iterations left for a timed partial hold (0 = indefinite)
+  std::vector<int> tokens_;         // [L] token of one-hot rows (-1 otherwise)
+  int n_past_ = 0;
+  int64_t iteration_ = 0;
+  int converge_iter_ = 0;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace wfc

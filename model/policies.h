@@ -1,0 +1,43 @@
+// Automatic collapse policies. A policy looks at plain data (entropies and statuses) and says
+// which future rows to collapse and how; the caller applies the choice to the engine. No torch
+// here, so each policy is testable on hand-made entropy vectors.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/trace.h"
+
+namespace wfc {
+
+struct CollapseChoice {
+  int pos = -1;
+  bool partial = false;  // false: full collapse
+  float alpha = 1.0f;    // with partial: blend strength
+};
+
+struct PolicyParams {
+  float threshold = 2.0f;      // threshold: collapse every free row under this entropy (nats)
+  float budget = 4.0f;         // entropy-budget: lowest-entropy rows while their sum stays under this
+  float alpha = 0.5f;          // median-partial: blend strength
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual std::string name() const = 0;
+  // Rows to collapse now, given per-row entropy, statuses and the past length. Only free,
+  // partial or pinned future rows are candidates. Every policy except manual returns at least
+  // one choice whenever a candidate exists.
+  virtual std::vector<CollapseChoice> choose(const std::vector<float>& entropy,
+                                             const std::vector<uint8_t>& status, int n_past) const = 0;
+};
+
+// "first-future", "lowest-entropy", "threshold", "entropy-budget", "median-partial", "manual".
+std::unique_ptr<Policy> make_policy(const std::string& name, const PolicyParams& params = {});
+std::vector<std::string> policy_names();
+
+// Candidate rows for collapse: future rows not yet fully collapsed.
+std::vector<int> candidates(const std::vector<uint8_t>& status, int n_past);
+
+}  // namespace wfc

@@ -1,0 +1,55 @@
+// Plain data that crosses from the model to everything that shows it (viz, export, CLI traces).
+// Header-only, no dependencies beyond the standard library: the one model/ header viz may include.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wfc {
+
+enum class RowStatus : uint8_t {
+  Past = 0,       // a committed token (one-hot); pinned unless the engine drifts
+  Free = 1,       // a future row the refinement updates
+  Collapsed = 2,  // a future row fully collapsed to one token; held from then on
+  Partial = 3,    // a future row partially collapsed (alpha in StepReport::alpha); held for a while
+  Pinned = 4,     // a future row the user holds as it is
+};
+
+inline const char* status_name(RowStatus s) {
+  switch (s) {
+    case RowStatus::Past: return "past";
+    case RowStatus::Free: return "free";
+    case RowStatus::Collapsed: return "collapsed";
+    case RowStatus::Partial: return "partial";
+    case RowStatus::Pinned: return "pinned";
+  }
+  return "?";
+}
+
+// What one refinement iteration produced, for the whole window. Vectors indexed by position
+// (length `length`); top-k arrays are row-major [length x k].
+struct StepReport {
+  int64_t iteration = 0;          // iterations since the engine was reset (monotone)
+  int converge_iteration = 0;     // 1-based index within the current converge() call (0 outside one)
+  int n_past = 0;                 // rows [0, n_past) are the past
+  int length = 0;                 // rows in the window
+  int k = 0;                      // top-k width
+  std::vector<float> entropy;     // nats, of each row's distribution
+  std::vector<float> update;      // ||dx|| / ||x|| of each row's embedding this iteration
+  std::vector<float> kl;          // KL(new || old) of each row's distribution this iteration
+  std::vector<int32_t> argmax;    // most likely token per row
+  std::vector<int32_t> topk_ids;  // [length*k]
+  std::vector<float> topk_probs;  // [length*k]
+  std::vector<uint8_t> status;    // RowStatus per row
+  std::vector<float> alpha;       // partial-collapse strength per row (0 unless Partial)
+  float max_update = 0;           // over rows the iteration may change
+  float max_kl = 0;
+  bool converged = false;         // this iteration met the tolerance
+  double ms = 0;                  // wall time of this iteration
+};
+
+// Return false to cancel: the engine stops after the current iteration, state intact.
+using StepCallback = std::function<bool(const StepReport&)>;
+
+}  // namespace wfc

@@ -1,0 +1,303 @@
+// The refinement engine with real numbers: entropies, collapse, pinning, minting, masks, policies,
+// determinism and early exit.
+#include <cmath>
+
+#include "model/engine.h"
+#include "model/generate.h"
+#include "model/policies.h"
+#include "test_util.h"
+
+using namespace wfc;
+using namespace wfc::test;
+
+namespace {
+
+ModelConfig small_config(const std::string& mask = "block") {
+  ModelConfig c;
+  c.vocab_size = 64; c.block_size = 24; c.n_layer = 2; c.n_head = 2; c.n_embd = 32; c.mask = mask;
+  return c;
+}
+
+Engine make_engine(const ModelConfig& c, EngineConfig e = {}, uint64_t seed = 7) {
+  torch::manual_seed(seed);
+  if (e.future == 16) e.future = 6;
+  return Engine(Network(c), e);
+}
+
+// Zeroing the residual projections makes every block the identity: the update becomes a fixed,
+// contractive chain, which must exit early.
+void make_blocks_identity(Network& net) {
+  torch::NoGradGuard ng;
+  for (auto& p : net->named_parameters())
+    if (p.key().find("_proj") != std::string::npos) p.value().zero_();
+}
+
+}  // namespace
+
+TEST(Engine, EntropyOfUniformIsLogVAndOfOneHotIsZero) {
+  Engine e = make_engine(small_config());
+  e.reset({3, 4, 5});
+  StepReport r = e.snapshot();
+  ASSERT_EQ(r.length, 3 + 6);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(r.entropy[i], 0.0, 1e-5) << i;
+  for (int i = 3; i < r.length; ++i) EXPECT_NEAR(r.entropy[i], std::log(64.0), 1e-5) << i;
+}
+
+TEST(Engine, FullCollapseIsOneHotWithZeroEntropy) {
+  Engine e = make_engine(small_config());
+  e.reset({3, 4, 5});
+  e.converge();
+  for (Pick how : {Pick::Argmax, Pick::Sample, Pick::Token}) {
+    const int pos = how == Pick::Argmax ? 4 : how == Pick::Sample ? 6 : 7;
+    const int want = e.probs()[pos].argmax().item<int>();
+    const int t = e.collapse(pos, how, 11);
+    if (how == Pick::Argmax) EXPECT_EQ(t, want);
+    if (how == Pick::Token) EXPECT_EQ(t, 11);
+    StepReport r = e.snapshot();
+    EXPECT_NEAR(r.entropy[pos], 0.0, 1e-6);
+    EXPECT_EQ(r.argmax[pos], t);
+    EXPECT_EQ(RowStatus(r.status[pos]), RowStatus::Collapsed);
+    EXPECT_FLOAT_EQ(e.probs()[pos].sum().item<float>(), 1.0f);
+    EXPECT_FLOAT_EQ(e.probs()[pos][t].item<float>(), 1.0f);
+  }
+  // Held from then on: more iterations do not move it.
+  auto before = e.probs()[4].clone();
+  e.converge();
+  EXPECT_TRUE(torch::equal(before, e.probs()[4]));
+  expect_input_error([&] { e.collapse(4); }, {"already collapsed"});
+  expect_input_error([&] { e.collapse(1); }, {"not in the future"});
+}
+
+TEST(Engine, PartialCollapseIsMonotoneInAlpha) {
+  Engine base = make_engine(small_config());
+  base.reset({3, 4, 5});
+  base.converge();
+  const auto p0 = base.probs().clone();
+  const int pos = 5, t = 9;
+  float lastH = 1e9, lastP = -1;
+  for (float alpha : {0.0f, 0.1f, 0.3f, 0.5f, 0.7f, 0.9f, 1.0f}) {
+    base.set_probs_row(pos, p0[pos]);
+    base.release(pos);
+    base.collapse_partial(pos, alpha, 0, t);
+    StepReport r = base.snapshot();
+    const float pt = base.probs()[pos][t].item<float>();
+    EXPECT_LE(r.entropy[pos], lastH + 1e-6) << alpha;
+    EXPECT_GE(pt, lastP - 1e-6) << alpha;
+    EXPECT_NEAR(base.probs()[pos].sum().item<float>(), 1.0f, 1e-5);
+    EXPECT_EQ(RowStatus(r.status[pos]), RowStatus::Partial);
+    EXPECT_FLOAT_EQ(r.alpha[pos], alpha);
+    lastH = r.entropy[pos];
+    lastP = pt;
+  }
+  EXPECT_NEAR(lastH, 0.0, 1e-5);  // alpha 1 is a full one-hot
+  // Held for 3 iterations, then free again.
+  base.set_probs_row(pos, p0[pos]);
+  base.release(pos);
+  base.collapse_partial(pos, 0.5f, 3, t);
+  auto held = base.probs()[pos].clone();
+  for (int i = 0; i < 3; ++i) base.step();
+  EXPECT_TRUE(torch::equal(held, base.probs()[pos]));
+  EXPECT_EQ(base.status()[pos], RowStatus::Free);
+  // Sharpening lowers entropy and keeps the arg-max.
+  const int am = base.probs()[6].argmax().item<int>();
+  const float h0 = base.snapshot().entropy[6];
+  base.sharpen(6, 0.5f);
+  EXPECT_LT(base.snapshot().entropy[6], h0);
+  EXPECT_EQ(base.probs()[6].argmax().item<int>(), am);
+}
+
+TEST(Engine, PinnedPastRowsAreBitIdentical) {
+  for (const std::string mask : {"none", "causal", "block"}) {
+    Engine e = make_engine(small_config(mask));
+    e.reset({1, 2, 3, 4, 5});
+    auto past = e.probs().narrow(0, 0, 5).clone();
+    for (int i = 0; i < 25; ++i) e.step();
+    e.collapse(7);
+    e.converge();
+    EXPECT_TRUE(torch::equal(past, e.probs().narrow(0, 0, 5))) << mask;
+  }
+  // With drift the past moves (row 0 has no predictor under the shifted read-out).
+  EngineConfig d;
+  d.pin_past = false;
+  Engine e = make_engine(small_config(), d);
+  e.reset({1, 2, 3, 4, 5});
+  auto past = e.probs().narrow(0, 0, 5).clone();
+  e.step();
+  EXPECT_TRUE(torch::equal(past[0], e.probs()[0]));
+  EXPECT_FALSE(torch::equal(past.narrow(0, 1, 4), e.probs().narrow(0, 1, 4)));
+}
+
+TEST(Engine, MintShiftsStatusesAndKeepsConvergedState) {
+  ModelConfig c = small_config();
+  EngineConfig ec;
+  ec.future = 6;
+  Engine e = make_engine(c, ec);
+  e.reset({1, 2, 3});  // 3 past + 6 future = 9 of 24 rows
+  e.converge();
+  e.collapse(3);
+  e.collapse_partial(5, 0.4f);
+  auto before = e.probs().clone();
+  auto st = e.status();
+  const int t = e.mint();
+  EXPECT_EQ(t, before[3].argmax().item<int>());
+  EXPECT_EQ(e.n_past(), 4);
+  ASSERT_EQ(e.length(), 10);  // grew: the future keeps 6 rows
+  for (int i = 0; i < 9; ++i) {
+    EXPECT_TRUE(torch::equal(before[i], e.probs()[i])) << i;
+    EXPECT_EQ(e.status()[i], i == 3 ? RowStatus::Past : st[i]) << i;
+  }
+  EXPECT_NEAR(e.snapshot().entropy[9], std::log(64.0), 1e-5);
+  expect_input_error([&] { e.mint(); }, {"not collapsed"});
+
+  // A full window slides: row 0 drops out, everything else moves one to the left.
+  Engine f = make_engine(c, ec);
+  f.reset(std::vector<int>(30, 5));  // keeps the last 18 tokens: 18 + 6 = 24 rows, full
+  ASSERT_EQ(f.length(), 24);
+  f.converge();
+  f.collapse(18);
+  f.pin(20);
+  before = f.probs().clone();
+  st = f.status();
+  f.mint();
+  ASSERT_EQ(f.length(), 24);
+  EXPECT_EQ(f.n_past(), 18);
+  for (int i = 0; i < 23; ++i) {
+    EXPECT_TRUE(torch::equal(before[i + 1], f.probs()[i])) << i;
+    EXPECT_EQ(f.status()[i], i == 17 ? RowStatus::Past : st[i + 1]) << i;
+  }
+  EXPECT_EQ(f.status()[19], RowStatus::Pinned);
+  EXPECT_EQ(f.status()[23], RowStatus::Free);
+}
+
+TEST(Engine, CausalMaskKeepsThePastBlindToTheFuture) {
+  for (const std::string mask : {"causal", "block"}) {
+    torch::manual_seed(3);
+    Network net(small_config(mask));
+    net->eval();
+    torch::NoGradGuard ng;
+    const int L = 12, n_past = 5;
+    auto p = torch::softmax(torch::randn({1, L, 64}), -1);
+    auto fut = (torch::arange(L) >= n_past).unsqueeze(0);
+    auto out = [&](const torch::Tensor& q) { return net->readout(net->stack(net->embed(q), net->attention_mask(fut))); };
+    auto a = out(p);
+    auto q = p.clone();
+    q[0][8] = torch::softmax(torch::randn({64}) * 5, -1);  // change a future row
+    auto b = out(q);
+    EXPECT_TRUE(torch::equal(a.narrow(1, 0, n_past), b.narrow(1, 0, n_past))) << mask;
+    EXPECT_FALSE(torch::allclose(a.narrow(1, n_past, L - n_past), b.narrow(1, n_past, L - n_past))) << mask;
+    if (mask == "block") {  // two-way inside the future: row 6 sees row 8
+      EXPECT_FALSE(torch::allclose(a[0][6], b[0][6])) << mask;
+    } else {
+      EXPECT_TRUE(torch::equal(a[0][7], b[0][7])) << mask;
+    }
+  }
+}
+
+TEST(Policies, ChooseTheRightRows) {
+  // rows 0-2 past, 3.. future; row 4 collapsed
+  const std::vector<float> H = {0, 0, 0, 3.0f, 0.0f, 1.0f, 5.0f, 0.5f, 4.0f};
+  std::vector<uint8_t> st(9, uint8_t(RowStatus::Free));
+  for (int i = 0; i < 3; ++i) st[i] = uint8_t(RowStatus::Past);
+  st[4] = uint8_t(RowStatus::Collapsed);
+  auto pos = [](const std::vector<CollapseChoice>& c) {
+    std::vector<int> p;
+    for (auto& x : c) p.push_back(x.pos);
+    return p;
+  };
+  EXPECT_EQ(pos(make_policy("first-future")->choose(H, st, 3)), std::vector<int>({3}));
+  EXPECT_EQ(pos(make_policy("lowest-entropy")->choose(H, st, 3)), std::vector<int>({7}));
+  PolicyParams pp;
+  pp.threshold = 1.5f;
+  EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H, st, 3)), std::vector<int>({5, 7}));
+  pp.threshold = 0.1f;  // nothing under it: still the most certain row, never empty
+  EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H, st, 3)), std::vector<int>({7}));
+  pp.budget = 1.6f;     // 0.5 + 1.0 fits, + 3.0 does not
+  EXPECT_EQ(pos(make_policy("entropy-budget", pp)->choose(H, st, 3)), std::vector<int>({5, 7}));
+  pp.budget = 0.1f;     // even the first exceeds it: still one
+  EXPECT_EQ(pos(make_policy("entropy-budget", pp)->choose(H, st, 3)), std::vector<int>({7}));
+  pp.alpha = 0.3f;      // candidates by entropy: 7(0.5) 5(1) 3(3) 8(4) 6(5) -> median 3
+  auto m = make_policy("median-partial", pp)->choose(H, st, 3);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].pos, 3);
+  EXPECT_TRUE(m[0].partial);
+  EXPECT_FLOAT_EQ(m[0].alpha, 0.3f);
+  EXPECT_TRUE(make_policy("manual")->choose(H, st, 3).empty());
+  expect_input_error([] { make_policy("greedy"); }, {"greedy", "first-future"});
+  // Random entropy vectors: threshold and budget never return empty while a candidate exists.
+  std::mt19937 rng(1);
+  for (int trial = 0; trial < 500; ++trial) {
+    std::vector<float> h(20);
+    std::vector<uint8_t> s(20, uint8_t(RowStatus::Free));
+    for (auto& x : h) x = std::uniform_real_distribution<float>(0, 8)(rng);
+    const int n_past = int(rng() % 19);
+    for (int i = 0; i < n_past; ++i) s[i] = uint8_t(RowStatus::Past);
+    pp.threshold = std::uniform_real_distribution<float>(0, 2)(rng);
+    EXPECT_FALSE(make_policy("threshold", pp)->choose(h, s, n_past).empty());
+    EXPECT_FALSE(make_policy("entropy-budget", pp)->choose(h, s, n_past).empty());
+  }
+}
+
+TEST(Engine, SameSeedGivesTheSameTrace) {
+  auto run = [](uint64_t seed) {
+    EngineConfig ec;
+    ec.seed = seed;
+    ec.max_iters = 6;
+    Engine e = make_engine(small_config(), ec, 5);
+    e.reset({1, 2, 3});
+    std::vector<StepReport> trace;
+    GenerateHooks h;
+    h.on_step = [&](const StepReport& r) {
+      trace.push_back(r);
+      return true;
+    };
+    auto s = generate(e, *make_policy("lowest-entropy"), 6, Pick::Sample, h);
+    return std::make_pair(trace, s.minted);
+  };
+  auto [a, ma] = run(42);
+  auto [b, mb] = run(42);
+  auto [c, mc] = run(43);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(ma, mb);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].entropy, b[i].entropy) << i;
+    EXPECT_EQ(a[i].topk_ids, b[i].topk_ids) << i;
+    EXPECT_EQ(a[i].status, b[i].status) << i;
+    EXPECT_EQ(a[i].kl, b[i].kl) << i;
+  }
+  EXPECT_NE(ma, mc);  // and the seed matters
+}
+
+TEST(Engine, EarlyExitOnAContractiveUpdate) {
+  for (float eta : {1.0f, 0.5f}) {
+    EngineConfig ec;
+    ec.future = 6;
+    ec.max_iters = 64;
+    ec.eta = eta;
+    ec.tol = 1e-4f;
+    torch::manual_seed(1);
+    Network net(small_config("causal"));
+    make_blocks_identity(net);
+    Engine e(net, ec);
+    e.reset({1, 2, 3});
+    std::vector<float> kls;
+    int n = e.converge([&](const StepReport& r) {
+      kls.push_back(r.max_kl);
+      return true;
+    });
+    EXPECT_LT(n, 64) << "eta " << eta;
+    EXPECT_LT(kls.back(), 1e-4f);
+    EXPECT_GT(kls.front(), 1e-3f);
+    EXPECT_LT(kls.back(), kls.front() / 20);
+    // Converged means converged: one more iteration hardly moves anything.
+    EXPECT_LT(e.step().max_kl, 1e-4f);
+    std::cout << "    eta " << eta << ": converged in " << n << " iterations, KL " << kls.front() << " -> "
+              << kls.back() << "\n";
+  }
+  // Cancelling from the callback stops at once.
+  EngineConfig never;
+  never.tol = 0;  // nothing converges: only the callback can stop it
+  Engine e(Network(small_config()), never);
+  e.reset({1});
+  int calls = 0;
+  EXPECT_EQ(e.converge([&](const StepReport&) { return ++calls < 3; }), 3);
+}
