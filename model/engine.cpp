@@ -58,35 +58,74 @@ bool Engine::may_change(int i) const {
   }
 }
 
-torch::Tensor Engine::readout_probs(const torch::Tensor& p) {
+torch::Tensor Engine::embed_rows(const torch::Tensor& p) const {
+  // Rows known to be one-hot (pinned past, collapsed) are looked up: bit-identical to onehot @ E
+  // and it keeps the V-wide matmul to the few soft rows.
   const int L = int(p.size(0));
-  auto x = net_->embed(p.unsqueeze(0));                                  // [1,L,C]
+  std::vector<int64_t> hard, hard_tok, soft;
+  for (int i = 0; i < L; ++i) {
+    const bool one_hot = tokens_[i] >= 0 && (status_[i] == RowStatus::Collapsed ||
+                                             (status_[i] == RowStatus::Past && !may_change(i)));
+    if (one_hot) {
+      hard.push_back(i);
+      hard_tok.push_back(tokens_[i]);
+    } else {
+      soft.push_back(i);
+    }
+  }
+  const auto& E = net_->wte->weight;                                     // [V,C]
+  auto x = torch::empty({L, E.size(1)}, E.options());                    // [L,C]
+  auto idx = [&](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong).to(dev_); };
+  if (!hard.empty()) x.index_copy_(0, idx(hard), E.index_select(0, idx(hard_tok)));
+  if (!soft.empty()) x.index_copy_(0, idx(soft), torch::matmul(p.index_select(0, idx(soft)), E));
+  if (net_->wpe) x = x + net_->wpe->weight.narrow(0, 0, L);
+  return x;                                                              // [L,C]
+}
+
+int Engine::first_changing_row() const {
+  for (int i = 0; i < length(); ++i)
+    if (may_change(i)) return i;
+  return length();
+}
+
+torch::Tensor Engine::readout_probs(const torch::Tensor& p, int start) {
+  // Feedback for rows [start, L): fb [L-start, V].
+  const int L = int(p.size(0));
+  auto x = embed_rows(p).unsqueeze(0);                                   // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
   const std::string kind = cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask;
-  auto allowed = net_->attention_mask(future, kind);                     // [1,1,L,L] or undefined
-  auto q = torch::softmax(net_->readout(net_->stack(x, allowed)), -1)[0];  // [L,V]
-  if (net_->cfg.readout == "same") return q;
+  auto h = net_->stack(x, net_->attention_mask(future, kind))[0];        // [L,C]
+  if (net_->cfg.readout == "same")
+    return torch::softmax(net_->readout(h.narrow(0, start, L - start)), -1);  // [L-start,V]
   // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.
-  return torch::cat({p.narrow(0, 0, 1), q.narrow(0, 0, L - 1)}, 0);       // [L,V]
+  if (start == 0) {
+    auto q = torch::softmax(net_->readout(h.narrow(0, 0, L - 1)), -1);  // [L-1,V]
+    return torch::cat({p.narrow(0, 0, 1), q}, 0);                      // [L,V]
+  }
+  return torch::softmax(net_->readout(h.narrow(0, start - 1, L - start)), -1);  // [L-start,V]
 }
 
 StepReport Engine::step() {
   torch::NoGradGuard ng;
   const auto t0 = std::chrono::steady_clock::now();
   const int L = length();
-  auto fb = readout_probs(p_);                                           // [L,V]
-  std::vector<uint8_t> change(L);
-  for (int i = 0; i < L; ++i) change[i] = may_change(i);
-  auto m = torch::tensor(std::vector<int64_t>(change.begin(), change.end()), torch::kLong)
-               .to(dev_, torch::kFloat32).unsqueeze(1);                  // [L,1]
-  auto dp = m * (cfg_.eta * (fb - p_));                                  // [L,V]
-  auto newp = p_ + dp;                                                   // [L,V]
-  auto E = net_->wte->weight;                                            // [V,C]
-  auto x = net_->embed(p_.unsqueeze(0))[0];                              // [L,C]
-  auto upd = torch::matmul(dp, E).norm(2, -1) / x.norm(2, -1).clamp_min(1e-12);  // [L]
-  constexpr float eps = 1e-12f;
-  auto kl = (newp * (newp.clamp_min(eps).log() - p_.clamp_min(eps).log())).sum(-1).clamp_min(0);  // [L]
-  p_ = newp;
+  const int start = first_changing_row();  // rows before it are held: no V-wide work for them
+  auto upd = torch::zeros({L}, p_.options()), kl = torch::zeros({L}, p_.options());  // [L]
+  if (start < L) {
+    const int n = L - start;
+    auto fb = readout_probs(p_, start);                                  // [n,V]
+    auto p = p_.narrow(0, start, n);                                     // [n,V]
+    std::vector<int64_t> change(n);
+    for (int i = 0; i < n; ++i) change[i] = may_change(start + i);
+    auto m = torch::tensor(change, torch::kLong).to(dev_, torch::kFloat32).unsqueeze(1);  // [n,1]
+    auto dp = m * (cfg_.eta * (fb - p));                                 // [n,V]
+    auto newp = p + dp;                                                  // [n,V]
+    auto x = embed_rows(p_).narrow(0, start, n);                         // [n,C]
+    upd.narrow(0, start, n).copy_(torch::matmul(dp, net_->wte->weight).norm(2, -1) / x.norm(2, -1).clamp_min(1e-12));
+    constexpr float eps = 1e-12f;
+    kl.narrow(0, start, n).copy_((newp * (newp.clamp_min(eps).log() - p.clamp_min(eps).log())).sum(-1).clamp_min(0));
+    p_.narrow(0, start, n).copy_(newp);
+  }
   ++iteration_;
   tick_holds();
   const double ms =

@@ -7,12 +7,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 PKGS=(build-essential cmake ninja-build ccache pkg-config git
-      libtorch-dev libimgui-dev libglfw3-dev libgtest-dev libepoxy-dev libstb-dev
+      libtorch-dev libimgui-dev libglfw3-dev libgtest-dev libepoxy-dev libstb-dev nlohmann-json3-dev
       libopenblas0-openmp
       libprotobuf-dev protobuf-compiler dpkg-dev
       libegl-dev libegl-mesa0 libgl1-mesa-dri
       xvfb xauth xdotool imagemagick fonts-jetbrains-mono
-      nodejs npm)
+      nodejs npm openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do
