@@ -1,9 +1,12 @@
 // The subcommands of `wfc`; each lives in its own cmd_*.cpp and is a thin front end over model/
 // and viz/.
 #pragma once
+#include <torch/torch.h>
+
 #include <string>
 
 #include "app/cli.h"
+#include "model/engine.h"
 
 namespace wfc::app {
 
@@ -12,6 +15,10 @@ cli::Command train_command();
 cli::Command export_command();
 cli::Command generate_command();
 cli::Command info_command();
+
+// Engine settings and device from the shared engine flags (generate; later view and export).
+EngineConfig engine_config_from(const cli::Args& a);
+torch::Device pick_device(const std::string& name);  // auto | cpu | cuda
 
 // The checkpoint `wfc view` and `wfc generate` use when none is named.
 std::string bundled_checkpoint_path();

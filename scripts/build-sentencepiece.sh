@@ -17,7 +17,7 @@ Suites: bookworm
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-APT=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$WORK/srcparts"
+APT=(-o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$WORK/srcparts"
      -o Dir::State::Lists="$WORK/lists")
 mkdir -p "$WORK/srcparts"; cp "$WORK/src.sources" "$WORK/srcparts/"
 echo "setup: fetching sentencepiece source"
