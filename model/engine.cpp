@@ -88,10 +88,10 @@ int Engine::first_changing_row() const {
   return length();
 }
 
-torch::Tensor Engine::readout_probs(const torch::Tensor& p, int start) {
-  // Feedback for rows [start, L): fb [L-start, V].
+torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor& x0, int start) {
+  // Feedback for rows [start, L): fb [L-start, V]. x0 = embed_rows(p) [L,C].
   const int L = int(p.size(0));
-  auto x = embed_rows(p).unsqueeze(0);                                   // [1,L,C]
+  auto x = x0.unsqueeze(0);                                              // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
   const std::string kind = cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask;
   auto h = net_->stack(x, net_->attention_mask(future, kind))[0];        // [L,C]
@@ -113,14 +113,15 @@ StepReport Engine::step() {
   auto upd = torch::zeros({L}, p_.options()), kl = torch::zeros({L}, p_.options());  // [L]
   if (start < L) {
     const int n = L - start;
-    auto fb = readout_probs(p_, start);                                  // [n,V]
+    auto x_all = embed_rows(p_);                                         // [L,C]
+    auto fb = readout_probs(p_, x_all, start);                           // [n,V]
     auto p = p_.narrow(0, start, n);                                     // [n,V]
     std::vector<int64_t> change(n);
     for (int i = 0; i < n; ++i) change[i] = may_change(start + i);
     auto m = torch::tensor(change, torch::kLong).to(dev_, torch::kFloat32).unsqueeze(1);  // [n,1]
     auto dp = m * (cfg_.eta * (fb - p));                                 // [n,V]
     auto newp = p + dp;                                                  // [n,V]
-    auto x = embed_rows(p_).narrow(0, start, n);                         // [n,C]
+    auto x = x_all.narrow(0, start, n);                                  // [n,C]
     upd.narrow(0, start, n).copy_(torch::matmul(dp, net_->wte->weight).norm(2, -1) / x.norm(2, -1).clamp_min(1e-12));
     constexpr float eps = 1e-12f;
     kl.narrow(0, start, n).copy_((newp * (newp.clamp_min(eps).log() - p.clamp_min(eps).log())).sum(-1).clamp_min(0));

@@ -79,7 +79,8 @@ class Engine {
  private:
   void check_future(int pos, const char* what) const;
   torch::Tensor embed_rows(const torch::Tensor& p) const;      // [L,V] -> x [L,C]
-  torch::Tensor readout_probs(const torch::Tensor& p, int start);  // feedback for rows [start, L)
+  // Feedback for rows [start, L), given p [L,V] and its embedding x [L,C].
+  torch::Tensor readout_probs(const torch::Tensor& p, const torch::Tensor& x, int start);
   int first_changing_row() const;
   StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
   bool may_change(int i) const;

@@ -9,10 +9,11 @@ GenerateStats generate(Engine& engine, const Policy& policy, int n_tokens, Pick 
   if (policy.name() == "manual") throw InputError("policy manual collapses on clicks only: use the lab");
   GenerateStats s;
   bool cancelled = false;
-  const int max_iters = engine.config().max_iters;
   while (int(s.minted.size()) < n_tokens && !cancelled) {
+    bool converged = false;
     int n = engine.converge([&](const StepReport& r) {
       s.ms += r.ms;
+      converged = r.converged;
       if (hooks.on_step && !hooks.on_step(r)) {
         cancelled = true;
         return false;
@@ -21,7 +22,7 @@ GenerateStats generate(Engine& engine, const Policy& policy, int n_tokens, Pick 
     });
     s.iterations += n;
     ++s.rounds;
-    if (n < max_iters || engine.snapshot().length == 0) ++s.early_exits;
+    if (converged) ++s.early_exits;
     if (cancelled) break;
     const StepReport snap = engine.snapshot();
     for (const auto& c : policy.choose(snap.entropy, snap.status, snap.n_past)) {

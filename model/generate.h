@@ -13,7 +13,7 @@ namespace wfc {
 struct GenerateStats {
   int rounds = 0;                // converge + collapse rounds
   int64_t iterations = 0;        // refinement iterations in all
-  int early_exits = 0;           // rounds whose converge met the tolerance before max_iters
+  int early_exits = 0;           // rounds whose converge met the tolerance within max_iters
   double ms = 0;                 // time spent iterating
   std::vector<int> minted;       // tokens minted, in order
 };
