@@ -4,20 +4,6 @@
 
 namespace wfc::app {
 
-cli::Command train_command() {
-  cli::Command c;
-  c.name = "train";
-  c.usage = "wfc train [options]";
-  c.summary = "train a tokenizer, a WFC model or its autoregressive baseline, headless";
-  c.flags = {{"config", "", "training config file (JSON)", false, "FILE"},
-             {"objective", "wfc", "wfc or ar (the autoregressive baseline)", false, "NAME"},
-             {"data", "data/brown", "corpus directory with train.txt and val.txt", false, "DIR"},
-             {"out", "runs/wfc", "output directory for checkpoints and metrics", false, "DIR"},
-             {"resume", "", "continue exactly from the checkpoint in --out", true}};
-  c.landed = false;
-  return c;
-}
-
 cli::Command export_command() {
   cli::Command c;
   c.name = "export";

@@ -15,6 +15,7 @@ cli::Command train_command();
 cli::Command export_command();
 cli::Command generate_command();
 cli::Command info_command();
+cli::Command eval_command();
 
 // Engine settings and device from the shared engine flags (generate; later view and export).
 EngineConfig engine_config_from(const cli::Args& a);

@@ -12,7 +12,7 @@
 using namespace wfc;
 
 static std::vector<cli::Command> all_commands() {
-  return {app::view_command(), app::train_command(), app::export_command(), app::generate_command(),
+  return {app::view_command(), app::train_command(), app::export_command(), app::generate_command(), app::eval_command(),
           app::info_command()};
 }
 

@@ -1,5 +1,6 @@
 // Every difference between LibTorch 1.13 (Debian) and 2.x (CUDA builds) lives here.
 #pragma once
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #if TORCH_VERSION_MAJOR >= 2
@@ -25,6 +26,36 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
   return torch::matmul(torch::softmax(att, -1), v);  // [B,H,T,D]
 #endif
 }
+
+// bf16 autocast for a scope on CUDA; a no-op on the CPU (and when off). 2.4 renamed the switches
+// to per-device ones; the old names still exist there but warn.
+class AutocastGuard {
+ public:
+  AutocastGuard(const torch::Device& dev, bool bf16) : on_(bf16 && dev.is_cuda()) {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+#endif
+  }
+  ~AutocastGuard() {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+    at::autocast::clear_cache();
+  }
+  AutocastGuard(const AutocastGuard&) = delete;
+  AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+ private:
+  bool on_;
+};
 
 inline const char* torch_version() {
   return TORCH_VERSION;

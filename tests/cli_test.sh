@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 expect_rc 0 "wfc --help" -- "$WFC" --help
 OVERVIEW="$OUT"
-for c in view train export generate info; do
+for c in view train eval export generate info; do
   expect_contains "$OVERVIEW" "  $c " "overview lists $c"
   expect_rc 0 "wfc $c --help" -- "$WFC" "$c" --help
   expect_contains "$OUT" "usage: wfc $c" "$c --help shows usage"
@@ -38,8 +38,57 @@ expect_rc 2 "garbage checkpoint" -- "$WFC" info "$WORK/bad.safetensors"
 expect_contains "$ERR" "bad.safetensors" "garbage file is named"
 one_line "$ERR" "garbage checkpoint"
 expect_rc 2 "view on a bad checkpoint fails before any window" -- "$WFC" view --checkpoint "$WORK/bad.safetensors"
-for c in train export; do
-  expect_rc 2 "$c not landed says so" -- "$WFC" "$c"
-  expect_contains "$ERR" "not available yet" "$c explains itself"
+expect_rc 2 "export not landed says so" -- "$WFC" export
+expect_contains "$ERR" "not available yet" "export explains itself"
+
+# train: every config field is a flag; bad configs fail in one line before any work.
+expect_rc 0 "train --help" -- "$WFC" train --help
+for f in --n-layer --future-max --iters --grad-iters --past-weight --init-from --collapse-share --random-mask-share --resume; do
+  expect_contains "$OUT" "  $f" "train has $f"
 done
+expect_rc 2 "train: bad flag value" -- "$WFC" train --out "$WORK/r" --steps many
+expect_contains "$ERR" "--steps" "bad value names the flag"
+expect_rc 2 "train: bad bool" -- "$WFC" train --out "$WORK/r" --bf16 maybe
+expect_rc 2 "train: invalid config value" -- "$WFC" train --out "$WORK/r" --iters 2 --grad-iters 3
+expect_contains "$ERR" "grad_iters" "invalid value is named"
+one_line "$ERR" "invalid config value"
+printf '{"train": {"stepz": 3}}' >"$WORK/bad.json"
+expect_rc 2 "train: unknown config field" -- "$WFC" train --config "$WORK/bad.json" --out "$WORK/r"
+expect_contains "$ERR" "bad.json" "config file is named"
+expect_contains "$ERR" "stepz" "unknown field is named"
+one_line "$ERR" "unknown config field"
+printf '{"train": ' >"$WORK/trunc.json"
+expect_rc 2 "train: truncated config" -- "$WFC" train --config "$WORK/trunc.json" --out "$WORK/r"
+one_line "$ERR" "truncated config"
+expect_rc 2 "train: missing corpus" -- "$WFC" train --out "$WORK/r" --data "$WORK/nowhere"
+expect_contains "$ERR" "nowhere/train.txt" "missing corpus file is named"
+one_line "$ERR" "missing corpus"
+expect_rc 2 "train: resume with no run" -- "$WFC" train --out "$WORK/none" --resume
+expect_contains "$ERR" "nothing to resume" "resume explains itself"
+
+# A real (tiny) run, then eval side by side, then resume rules.
+TINY="$(dirname "$0")/data/tiny.txt"
+RUN=(--train-files "$TINY" --val-files "$TINY" --vocab-size 400 --block-size 32 --n-layer 2 --n-embd 32
+     --n-head 2 --batch 4 --eval-windows 4 --eval-future 8 --log-every 5 --threads 1)
+expect_rc 0 "train a tiny WFC run" -- "$WFC" train "${RUN[@]}" --out "$WORK/w" --steps 10
+expect_contains "$ERR" "effective config" "the effective config is printed"
+expect_contains "$ERR" "step 10/10" "progress is logged"
+expect_contains "$ERR" "eval @ 10" "evaluation at the end"
+[ -s "$WORK/w/metrics.jsonl" ] && ok "metrics written" || bad "no metrics.jsonl"
+expect_rc 0 "train a tiny AR run on the same tokenizer" -- "$WFC" train "${RUN[@]}" --out "$WORK/a" --steps 10 \
+  --objective ar --tokenizer "$WORK/w/tokenizer.model"
+expect_rc 0 "eval two checkpoints side by side" -- "$WFC" eval "$WORK/w/ckpt.safetensors" "$WORK/a/ckpt.safetensors" \
+  --val-files "$TINY" --windows 4 --future 8 --reconverge 1
+expect_contains "$OUT" "first-future NLL" "eval prints the first-future NLL"
+expect_contains "$OUT" "entropy rank corr" "eval prints the entropy shape"
+expect_contains "$OUT" "same tokenizer" "eval compares on the same tokens"
+expect_rc 0 "eval --json" -- "$WFC" eval "$WORK/w/ckpt.safetensors" --val-files "$TINY" --windows 2 --future 4 --json
+expect_contains "$OUT" '"nll_by_distance"' "eval --json has the distances"
+expect_rc 2 "eval: bad checkpoint" -- "$WFC" eval "$WORK/bad.safetensors" --val-files "$TINY"
+one_line "$ERR" "eval bad checkpoint"
+expect_rc 2 "resume may not change the objective" -- "$WFC" train --out "$WORK/w" --resume --iters 3
+expect_contains "$ERR" "--iters" "the refused flag is named"
+expect_rc 0 "resume may extend the run" -- "$WFC" train --out "$WORK/w" --resume --steps 15
+expect_contains "$ERR" "resuming at step 10" "resume starts where the run stopped"
+expect_contains "$ERR" "step 15/15" "resume runs to the new end"
 finish

@@ -1,0 +1,118 @@
+// wfc eval: the held-out evaluation of `wfc train`, for one checkpoint or several side by side
+// (a WFC model next to its baseline: same text, same windows, same first-future tokens).
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "app/commands.h"
+#include "model/checkpoint.h"
+#include "model/data.h"
+#include "model/errors.h"
+#include "model/evaluate.h"
+#include "model/tokenizer.h"
+
+namespace wfc::app {
+
+using nlohmann::json;
+
+static int run_eval(const cli::Args& a) {
+  EvalOptions o;
+  o.windows = int(a.integer("windows"));
+  o.future = int(a.integer("future"));
+  o.max_iters = int(a.integer("max-iters"));
+  o.tol = float(a.number("tol"));
+  o.reconverge = int(a.integer("reconverge"));
+  if (o.windows < 1 || o.future < 1 || o.max_iters < 1 || o.reconverge < 0 || !(o.tol > 0))
+    throw cli::UsageError("need --windows, --future, --max-iters >= 1, --reconverge >= 0 and --tol > 0");
+  if (a.integer("threads") > 0) torch::set_num_threads(int(a.integer("threads")));
+  const torch::Device dev = pick_device(a.str("device"));
+  const auto files = corpus_files(a.str("val-files"), a.str("data"), "val.txt");
+
+  std::vector<std::pair<std::string, EvalResult>> results;
+  std::vector<std::vector<uint8_t>> tokenizers;
+  for (const auto& path : a.positional) {
+    Checkpoint ck = load_checkpoint(path);
+    Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
+    const auto tokens = encode_corpus(files, tok, ck.tokenizer, "", [](const std::string&) {});
+    Network net = build_network(ck);
+    net->to(dev);
+    if (o.future >= ck.model.block_size) throw InputError(path + ": --future must be below its block_size " +
+                                                          std::to_string(ck.model.block_size));
+    auto ids = fixed_windows(tokens, o.windows, ck.model.block_size + o.reconverge);
+    results.emplace_back(path, evaluate(net, ck.objective, ids, o));
+    tokenizers.push_back(ck.tokenizer);
+  }
+  if (a.on("json")) {
+    json out = json::array();
+    for (const auto& [p, r] : results) out.push_back({{"checkpoint", p}, {"eval", r}});
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  // A table: one column per checkpoint.
+  const int w = 16;
+  auto row = [&](const std::string& name, auto cell) {
+    std::cout << std::left << std::setw(28) << name << std::right;
+    for (const auto& [p, r] : results) std::cout << std::setw(w) << cell(r);
+    std::cout << "\n";
+  };
+  auto num = [](double v, int prec = 3) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(prec) << v;
+    return s.str();
+  };
+  auto wfc_only = [&](const EvalResult& r, double v, int prec = 3) { return r.objective == "wfc" ? num(v, prec) : "-"; };
+  row("checkpoint", [](const EvalResult&) { return std::string(); });
+  for (size_t i = 0; i < results.size(); ++i)
+    std::cout << "  [" << i + 1 << "] " << results[i].first << " (" << results[i].second.objective << ")\n";
+  std::cout << "held-out: " << files.front() << (files.size() > 1 ? " and more" : "") << ", " << o.windows
+            << " windows, " << o.future << " future rows, " << o.reconverge + 1 << " rounds each\n\n";
+  std::cout << std::left << std::setw(28) << "" << std::right;
+  for (size_t i = 0; i < results.size(); ++i) std::cout << std::setw(w) << ("[" + std::to_string(i + 1) + "]");
+  std::cout << "\n";
+  row("first-future NLL (nats)", [&](const EvalResult& r) { return num(r.first_future_nll); });
+  row("tokens scored", [&](const EvalResult& r) { return std::to_string(r.scored); });
+  row("val loss", [&](const EvalResult& r) { return num(r.val_loss); });
+  for (int d = 0; d < o.future; ++d)
+    row("NLL d=" + std::to_string(d + 1), [&](const EvalResult& r) { return wfc_only(r, r.objective == "wfc" ? r.nll_by_distance[d] : 0); });
+  row("past entropy", [&](const EvalResult& r) { return wfc_only(r, r.past_entropy, 4); });
+  for (int d = 0; d < o.future; ++d)
+    row("entropy d=" + std::to_string(d + 1), [&](const EvalResult& r) { return wfc_only(r, r.objective == "wfc" ? r.entropy_by_distance[d] : 0); });
+  row("entropy rank corr", [&](const EvalResult& r) { return wfc_only(r, r.entropy_rank_corr); });
+  row("iterations to converge", [&](const EvalResult& r) { return wfc_only(r, r.mean_iters, 2); });
+  row("converged share", [&](const EvalResult& r) { return wfc_only(r, r.converged_share); });
+  row("re-converge iterations", [&](const EvalResult& r) { return wfc_only(r, r.reconverge_mean_iters, 2); });
+  row("early-exit share", [&](const EvalResult& r) { return wfc_only(r, r.early_exit_share); });
+  row("seconds", [&](const EvalResult& r) { return num(r.seconds, 1); });
+  if (results.size() >= 2) {
+    const bool same_tok = std::all_of(tokenizers.begin(), tokenizers.end(), [&](const auto& t) { return t == tokenizers[0]; });
+    std::cout << "\nfirst-future NLL ratio [k]/[1]:";
+    for (size_t i = 1; i < results.size(); ++i)
+      std::cout << "  [" << i + 1 << "] " << num(results[i].second.first_future_nll / results[0].second.first_future_nll);
+    std::cout << (same_tok ? "  (same tokenizer: the same tokens are scored)\n"
+                           : "  (the tokenizers differ: NLL per token is not directly comparable)\n");
+  }
+  return 0;
+}
+
+cli::Command eval_command() {
+  cli::Command c;
+  c.name = "eval";
+  c.usage = "wfc eval CHECKPOINT [CHECKPOINT ...] [options]";
+  c.summary = "held-out evaluation of checkpoints, side by side (WFC or baseline)";
+  c.flags = {{"data", "data/brown", "corpus directory holding val.txt", false, "DIR"},
+             {"val-files", "", "comma-separated held-out text files (instead of DATA/val.txt)", false, "FILES"},
+             {"windows", "64", "evaluation windows, evenly spaced", false, "N"},
+             {"future", "16", "future rows per window", false, "N"},
+             {"max-iters", "32", "refinement cap per convergence", false, "N"},
+             {"tol", "0.001", "KL convergence threshold", false, "X"},
+             {"reconverge", "4", "mint-and-reconverge rounds per window", false, "N"},
+             {"threads", "2", "intra-op CPU threads", false, "N"},
+             {"device", "auto", "auto | cpu | cuda", false, "D"},
+             {"json", "", "print the results as JSON", true}};
+  c.min_positional = 1;
+  c.max_positional = 8;
+  c.run = run_eval;
+  return c;
+}
+
+}  // namespace wfc::app
