@@ -77,19 +77,20 @@ static int run_generate(const cli::Args& a) {
   const bool tracing = !a.str("trace").empty();
   const std::string prompt_text = tok.decode(engine.past_tokens());
   std::cout << prompt_text << std::flush;
-  std::vector<int> minted;
-  std::string shown;
+  std::vector<int> all_ids = engine.past_tokens();  // decoded with the prompt: a word-initial piece
+  std::string shown = prompt_text;                  // then keeps its space ("that the", not "thatthe")
   GenerateHooks hooks;
   if (tracing) hooks.on_step = [&](const StepReport& r) {
     trace << step_json(r).dump() << "\n";
     return true;
   };
   hooks.on_mint = [&](int t) {
-    minted.push_back(t);
-    // Decode the whole continuation so that multi-piece words print correctly, then print what is new.
-    std::string text = tok.decode(minted);
+    all_ids.push_back(t);
+    // Decode prompt and continuation together so that multi-piece words and spaces print correctly,
+    // then print what is new.
+    std::string text = tok.decode(all_ids);
     if (text.compare(0, shown.size(), shown) == 0) std::cout << text.substr(shown.size()) << std::flush;
-    else std::cout << "\n" << text << std::flush;
+    else std::cout << "\n" << text.substr(std::min(text.size(), prompt_text.size())) << std::flush;
     shown = text;
   };
   GenerateStats s = generate(engine, *policy, int(a.integer("tokens")), pick, hooks);
