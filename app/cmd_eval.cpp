@@ -61,7 +61,7 @@ static int run_eval(const cli::Args& a) {
     return s.str();
   };
   auto wfc_only = [&](const EvalResult& r, double v, int prec = 3) { return r.objective == "wfc" ? num(v, prec) : "-"; };
-  row("checkpoint", [](const EvalResult&) { return std::string(); });
+  std::cout << "checkpoints:\n";
   for (size_t i = 0; i < results.size(); ++i)
     std::cout << "  [" << i + 1 << "] " << results[i].first << " (" << results[i].second.objective << ")\n";
   std::cout << "held-out: " << files.front() << (files.size() > 1 ? " and more" : "") << ", " << o.windows

@@ -119,6 +119,9 @@ static std::string fmt_duration(double s) {
 }
 
 static int run_train(const cli::Args& a) {
+  const bool resume = a.on("resume");
+  if (resume && !a.str("config").empty())
+    throw cli::UsageError("--resume continues the config stored in the run; --config cannot change it");
   json file = json::object();
   if (!a.str("config").empty()) {
     const std::string path = a.str("config");
@@ -139,7 +142,6 @@ static int run_train(const cli::Args& a) {
   } catch (const InputError& e) {
     throw file_error(a.str("config"), e.what());
   }
-  const bool resume = a.on("resume");
   for (auto* j : {&mj, &tj})
     for (auto& [k, v] : j->items())
       if (a.given(flag_name(k))) set_from_flag(*j, k, a);

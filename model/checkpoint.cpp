@@ -26,6 +26,20 @@ Network build_network(const Checkpoint& ck) {
   return net;
 }
 
+st::Tensor to_st_f32(const torch::Tensor& t0) {
+  auto t = t0.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  st::Tensor s{"F32", t.sizes().vec(), {}};
+  s.data.resize(size_t(t.numel()) * 4);
+  std::memcpy(s.data.data(), t.data_ptr<float>(), s.data.size());
+  return s;
+}
+
+torch::Tensor from_st_f32(const st::Tensor& s) {
+  auto t = torch::empty(s.shape, torch::kFloat32);
+  std::memcpy(t.data_ptr<float>(), s.data.data(), s.data.size());
+  return t;
+}
+
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;
@@ -36,13 +50,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
                 {"train_config", ck.train.dump()},
                 {"step", std::to_string(ck.step)},
                 {"tokens_seen", std::to_string(ck.tokens_seen)}};
-  for (const auto& [name, t0] : ck.params) {
-    auto t = t0.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    st::Tensor s{"F32", t.sizes().vec(), {}};
-    s.data.resize(size_t(t.numel()) * 4);
-    std::memcpy(s.data.data(), t.data_ptr<float>(), s.data.size());
-    f.tensors.emplace(name, std::move(s));
-  }
+  for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
   st::save(path, f);
@@ -114,9 +122,7 @@ Checkpoint load_checkpoint(const std::string& path) {
       throw file_error(path, "tensor '" + name + "' has shape " + str(it->second.shape) +
                                  " but the model config needs " + str(shape));
     }
-    auto t = torch::empty(shape, torch::kFloat32);
-    std::memcpy(t.data_ptr<float>(), it->second.data.data(), it->second.data.size());
-    ck.params.emplace(name, t);
+    ck.params.emplace(name, from_st_f32(it->second));
   }
   for (const auto& [name, t] : f.tensors)
     if (!want.count(name)) throw file_error(path, "unexpected tensor '" + name + "' for this model config");

@@ -14,6 +14,7 @@
 
 #include "model/config.h"
 #include "model/network.h"
+#include "model/safetensors.h"
 
 namespace wfc {
 
@@ -35,6 +36,10 @@ std::map<std::string, std::vector<int64_t>> expected_shapes(const ModelConfig& c
 
 // A network with the checkpoint's config and weights (on the CPU).
 Network build_network(const Checkpoint& ck);
+
+// F32 tensors into and out of the safetensors container (checkpoints and optimizer state).
+st::Tensor to_st_f32(const torch::Tensor& t);
+torch::Tensor from_st_f32(const st::Tensor& s);  // the caller has checked dtype and shape
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck);
 Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault

@@ -56,8 +56,8 @@ namespace {
 
 struct Sums {
   std::vector<double> nll, ent;
-  double past_ent = 0, first_iters = 0, first_conv = 0, re_iters = 0, re_conv = 0, ar_all = 0;
-  int64_t n = 0, first_n = 0, re_n = 0, past_n = 0, ar_all_n = 0;
+  double first_iters = 0, first_conv = 0, re_iters = 0, re_conv = 0, ar_all = 0;
+  int64_t n = 0, first_n = 0, re_n = 0, ar_all_n = 0;
 };
 
 // Converges the future rows ps [n,F,V] of windows ids [n,T] (past = the first T-F rows) in place.
@@ -116,7 +116,6 @@ void eval_wfc_batch(Network& net, const torch::Tensor& ids, const EvalOptions& o
       s.ent[d] += ent_d[d].item<double>();
     }
     s.n += n;
-    s.past_n += n * P;  // past rows are one-hot while pinned: entropy exactly 0, counted as such
   }
 }
 
@@ -177,7 +176,7 @@ EvalResult evaluate(Network& net, const std::string& objective, const torch::Ten
       tot += r.nll_by_distance.back();
     }
     r.val_loss = tot / o.future;
-    r.past_entropy = s.past_n > 0 ? s.past_ent / double(s.past_n) : 0;
+    r.past_entropy = 0;  // past rows stay pinned one-hot rows (embedded by lookup): entropy exactly 0
     r.entropy_rank_corr = spearman(r.entropy_by_distance);
     r.mean_iters = s.first_iters / double(std::max<int64_t>(s.first_n, 1));
     r.converged_share = s.first_conv / double(std::max<int64_t>(s.first_n, 1));

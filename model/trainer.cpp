@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -35,14 +34,6 @@ static double lr_at(const TrainConfig& c, int64_t step) {
   return c.min_lr + 0.5 * (c.lr - c.min_lr) * (1.0 + std::cos(M_PI * frac));
 }
 
-static st::Tensor to_st(const torch::Tensor& t0) {
-  auto t = t0.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-  st::Tensor s{"F32", t.sizes().vec(), {}};
-  s.data.resize(size_t(t.numel()) * 4);
-  std::memcpy(s.data.data(), t.data_ptr<float>(), s.data.size());
-  return s;
-}
-
 struct OptimState {
   int64_t step = 0, tokens_seen = 0, adam_t = 0;
   std::string rng;
@@ -54,7 +45,7 @@ static void save_optim(const std::string& path, const OptimState& s) {
   f.metadata = {{"format", "wfc-optimizer"}, {"format_version", "1"}, {"step", std::to_string(s.step)},
                 {"tokens_seen", std::to_string(s.tokens_seen)}, {"adam_t", std::to_string(s.adam_t)},
                 {"rng", s.rng}};
-  for (const auto& [k, t] : s.moments) f.tensors.emplace(k, to_st(t));
+  for (const auto& [k, t] : s.moments) f.tensors.emplace(k, to_st_f32(t));
   st::save(path, f);
 }
 
@@ -72,9 +63,7 @@ static OptimState load_optim(const std::string& path) {
   }
   for (const auto& [k, t] : f.tensors) {
     if (t.dtype != "F32") throw file_error(path, "tensor '" + k + "' is not F32");
-    auto x = torch::empty(t.shape, torch::kFloat32);
-    std::memcpy(x.data_ptr<float>(), t.data.data(), t.data.size());
-    s.moments.emplace(k, x);
+    s.moments.emplace(k, from_st_f32(t));
   }
   return s;
 }

@@ -88,6 +88,8 @@ expect_rc 2 "eval: bad checkpoint" -- "$WFC" eval "$WORK/bad.safetensors" --val-
 one_line "$ERR" "eval bad checkpoint"
 expect_rc 2 "resume may not change the objective" -- "$WFC" train --out "$WORK/w" --resume --iters 3
 expect_contains "$ERR" "--iters" "the refused flag is named"
+expect_rc 2 "resume refuses a config file" -- "$WFC" train --out "$WORK/w" --resume --config "$WORK/bad.json"
+expect_contains "$ERR" "--config" "the config file refusal says why"
 expect_rc 0 "resume may extend the run" -- "$WFC" train --out "$WORK/w" --resume --steps 15
 expect_contains "$ERR" "resuming at step 10" "resume starts where the run stopped"
 expect_contains "$ERR" "step 15/15" "resume runs to the new end"
