@@ -317,6 +317,50 @@ int Engine::mint() {
   return t;
 }
 
+EngineState Engine::save_state() const {
+  torch::NoGradGuard ng;
+  EngineState s;
+  s.status = status_;
+  s.alpha = alpha_;
+  s.hold_left = hold_left_;
+  s.tokens = tokens_;
+  s.n_past = n_past_;
+  s.iteration = iteration_;
+  s.rng = rng_;
+  auto pc = p_.to(torch::kCPU);                                           // [L,V]
+  const int L = length();
+  for (int i = 0; i < L; ++i) {
+    bool hard = false;
+    if (tokens_[i] >= 0) {
+      auto row = pc[i];
+      hard = row[tokens_[i]].item<float>() == 1.0f && row.count_nonzero().item<int64_t>() == 1;
+    }
+    if (!hard) s.soft_rows.push_back(i);
+  }
+  if (!s.soft_rows.empty()) s.soft = pc.index_select(0, torch::tensor(s.soft_rows, torch::kLong)).clone();
+  return s;
+}
+
+void Engine::restore_state(const EngineState& s) {
+  torch::NoGradGuard ng;
+  if (s.empty()) throw InputError("engine: cannot restore an empty state");
+  if (s.soft.defined() && s.soft.size(1) != V_) throw InputError("engine: the state comes from another vocabulary");
+  const int L = int(s.status.size());
+  auto p = torch::zeros({L, V_}, torch::kFloat32);                        // [L,V]
+  for (int i = 0; i < L; ++i)
+    if (s.tokens[i] >= 0) p[i][s.tokens[i]] = 1.0f;
+  if (!s.soft_rows.empty()) p.index_copy_(0, torch::tensor(s.soft_rows, torch::kLong), s.soft);
+  p_ = p.to(dev_);
+  status_ = s.status;
+  alpha_ = s.alpha;
+  hold_left_ = s.hold_left;
+  tokens_ = s.tokens;
+  n_past_ = s.n_past;
+  iteration_ = s.iteration;
+  rng_ = s.rng;
+  converge_iter_ = 0;
+}
+
 std::vector<int> Engine::past_tokens() const { return std::vector<int>(tokens_.begin(), tokens_.begin() + n_past_); }
 
 void Engine::set_probs_row(int pos, const torch::Tensor& row) {

@@ -38,6 +38,20 @@ struct EngineConfig {
 
 enum class Pick { Argmax, Sample, Token };
 
+// A saved moment of an engine (the lab's history). Rows that are exactly one-hot are kept as their
+// token, so a moment costs about (soft rows x V) floats; restore_state() is bit-identical.
+struct EngineState {
+  std::vector<int64_t> soft_rows;   // rows stored densely
+  torch::Tensor soft;               // [soft_rows, V] on the CPU
+  std::vector<RowStatus> status;
+  std::vector<float> alpha;
+  std::vector<int> hold_left, tokens;
+  int n_past = 0;
+  int64_t iteration = 0;
+  std::mt19937_64 rng;
+  bool empty() const { return status.empty(); }
+};
+
 class Engine {
  public:
   Engine(Network net, const EngineConfig& cfg, torch::Device device = torch::kCPU);
@@ -62,6 +76,9 @@ class Engine {
   // First future row -> past (it must be fully collapsed). Slides the window when it is full and
   // appends a uniform row, so the future keeps its length. Returns the minted token.
   int mint();
+
+  EngineState save_state() const;
+  void restore_state(const EngineState& s);  // the same network (vocabulary) the state came from
 
   // Plain-data view of the current state (no iteration run).
   StepReport snapshot() const;

@@ -6,77 +6,183 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <thread>
 
+#include "viz/state_dump.h"
 #include "viz/theme.h"
+#include "viz/windows.h"
 
 namespace wfc::viz {
 
-int run_lab(const LabStartup& s) {
-  glfwSetErrorCallback([](int code, const char* msg) {});  // failures surface below, once
+namespace fs = std::filesystem;
+
+static std::string default_config_dir() {
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/wfc";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/wfc";
+  return "";
+}
+
+static std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream f(path);
+  for (std::string l; std::getline(f, l);)
+    if (!l.empty()) out.push_back(l);
+  return out;
+}
+
+static void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    for (const auto& l : lines) f << l << "\n";
+    if (!f) return;
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+}
+
+static double pct(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[size_t(q * double(v.size() - 1) + 0.5)];
+}
+
+int run_lab(LabBackend& backend, const LabOptions& o) {
+  glfwSetErrorCallback([](int, const char*) {});  // failures surface below, once
   if (!glfwInit()) throw std::runtime_error("cannot open a window: no display (set DISPLAY or use xvfb-run)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* win = glfwCreateWindow(1440, 860, s.title.c_str(), nullptr, nullptr);
+  GLFWwindow* win = glfwCreateWindow(o.width, o.height, o.title.c_str(), nullptr, nullptr);
   if (!win) {
     glfwTerminate();
     throw std::runtime_error("cannot create an OpenGL 3.3 core window");
   }
   glfwMakeContextCurrent(win);
-  glfwSwapInterval(1);
+  glfwSwapInterval(0);  // paced below: vsync is absent under Xvfb and would differ per driver
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  const Palette pal = dark_palette();
-  apply_imgui_theme(pal);
-  load_fonts(17.0f);
+  ViewState v;
+  v.backend = &backend;
+  v.pal = dark_palette();
+  v.config_dir = o.config_dir.empty() ? default_config_dir() : o.config_dir;
+  static std::string ini;  // ImGui keeps the pointer
+  std::error_code ec;
+  if (!v.config_dir.empty() && (fs::create_directories(v.config_dir, ec), fs::is_directory(v.config_dir, ec))) {
+    ini = v.config_dir + "/imgui.ini";
+    ImGui::GetIO().IniFilename = ini.c_str();
+    v.recent = read_lines(v.config_dir + "/recent.txt");
+  } else {
+    ImGui::GetIO().IniFilename = nullptr;
+  }
+  v.sample_prompts = read_lines(std::string(WFC_ASSET_DIR) + "/prompts.txt");
+  if (!o.prompt.empty()) v.prompt = o.prompt;
+  v.dump_path = o.dump_path;
+  // Installed before ImGui's backend, which chains to it.
+  glfwSetWindowUserPointer(win, &v);
+  glfwSetKeyCallback(win, [](GLFWwindow* w, int key, int, int action, int mods) {
+    if (action == GLFW_RELEASE) return;
+    static_cast<ViewState*>(glfwGetWindowUserPointer(w))->keys.push_back({key, mods, action == GLFW_REPEAT});
+  });
+  apply_imgui_theme(v.pal);
+  load_fonts(16.0f);
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  v.plot = std::make_unique<PlotRenderer>();
+  v.heat = std::make_unique<HeatmapRenderer>();
 
-  const double t0 = glfwGetTime();
-  while (!glfwWindowShouldClose(win)) {
-    glfwPollEvents();
+  using Clock = std::chrono::steady_clock;
+  const auto t_start = Clock::now();
+  auto secs = [&] { return std::chrono::duration<double>(Clock::now() - t_start).count(); };
+  double active_until = 1.0, last_frame_start = -1;
+  const double frame_budget = 1.0 / 60.0;
+  while (!glfwWindowShouldClose(win) && !v.quit) {
+    // Idle (nothing running, no input for a second): wake 10 times a second, not 60.
+    v.snap = backend.snapshot();
+    if (v.snap->busy || secs() < active_until) glfwPollEvents();
+    else glfwWaitEventsTimeout(0.1);
+    const double t0 = secs();
+    if (last_frame_start >= 0) v.frame_interval_ms.push_back(1000 * (t0 - last_frame_start));
+    last_frame_start = t0;
+    v.now = t0;
+    v.snap = backend.snapshot();
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseDown[0] || io.InputQueueCharacters.Size > 0)
+      active_until = t0 + 1.0;
+    if (v.snap->busy) active_until = t0 + 1.0;
+
+    // Clicks waiting for their re-convergence.
+    for (auto it = v.awaiting.begin(); it != v.awaiting.end();) {
+      if (v.snap->done_id >= it->first && !v.snap->busy) {
+        v.click_latency_ms.push_back(1000 * (t0 - it->second));
+        it = v.awaiting.erase(it);
+      } else {
+        ++it;
+      }
+    }
+
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin("wfc", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
-    ImGui::TextColored(ImVec4(pal.accent.r, pal.accent.g, pal.accent.b, 1), "wfc");
-    ImGui::SameLine();
-    ImGui::TextDisabled("wave function collapse lab");
-    ImGui::Separator();
-    if (ImGui::BeginTable("summary", 2)) {
-      ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 160.0f);
-      ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-      for (const auto& [k, val] : s.summary) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextDisabled("%s", k.c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(val.c_str());
-      }
-      ImGui::EndTable();
-    }
-    if (!s.notice.empty()) {
-      ImGui::Spacing();
-      ImGui::TextWrapped("%s", s.notice.c_str());
-    }
-    ImGui::End();
-
+    v.rects.clear();  // widgets drawn this frame name themselves again
+    handle_shortcuts(v);
+    draw_menu(v);
+    draw_controls(v);
+    draw_plot(v);
+    draw_tokens(v);
+    draw_spacetime(v);
+    draw_convergence(v);
+    draw_history(v);
+    draw_help(v);
+    draw_open(v);
+    draw_status(v);
+    v.reset_layout = false;
+    v.keys.clear();
     ImGui::Render();
+
     int w, h;
     glfwGetFramebufferSize(win, &w, &h);
     glViewport(0, 0, w, h);
-    glClearColor(pal.paper.r, pal.paper.g, pal.paper.b, 1);
+    glClearColor(v.pal.paper.r, v.pal.paper.g, v.pal.paper.b, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (v.dump_requested) {
+      int wx = 0, wy = 0;
+      glfwGetWindowPos(win, &wx, &wy);
+      if (!v.dump_path.empty()) write_state_dump(v, v.dump_path, wx, wy);
+      v.dump_requested = false;
+    }
+    // The UI's own work: everything above, not the swap (the driver's rasterising) or the pacing.
+    v.last_frame_ms = 1000 * (secs() - t0);
+    v.frame_ms.push_back(v.last_frame_ms);
     glfwSwapBuffers(win);
-    if (s.quit_after_s > 0 && glfwGetTime() - t0 >= s.quit_after_s) break;
+    if (o.quit_after_s > 0 && secs() >= o.quit_after_s) break;
+    const double left = frame_budget - (secs() - t0);
+    if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));
   }
+  if (!v.config_dir.empty()) write_lines(v.config_dir + "/recent.txt", v.recent);
+  // Figures for the acceptance lines: the UI's work per frame and click -> re-converged latency.
+  std::printf("lab: %zu frames; UI work per frame p50 %.2f ms, p99 %.2f ms, max %.2f ms; frame interval p50 %.1f ms, p99 %.1f ms\n",
+              v.frame_ms.size(), pct(v.frame_ms, 0.5), pct(v.frame_ms, 0.99),
+              v.frame_ms.empty() ? 0 : *std::max_element(v.frame_ms.begin(), v.frame_ms.end()),
+              pct(v.frame_interval_ms, 0.5), pct(v.frame_interval_ms, 0.99));
+  if (!v.click_latency_ms.empty())
+    std::printf("lab: click -> re-converged: %zu actions, median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+                v.click_latency_ms.size(), pct(v.click_latency_ms, 0.5), pct(v.click_latency_ms, 0.95),
+                *std::max_element(v.click_latency_ms.begin(), v.click_latency_ms.end()));
+  std::fflush(stdout);
+  v.plot.reset();
+  v.heat.reset();
+  v.plot_fb.release();
+  v.heat_fb.release();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The lab as a person uses it, under Xvfb: click a future row in the entropy plot, collapse it
+# fully, then another partially, then undo (button, then Ctrl+Z). The app's own state dump (F12)
+# says what happened; screenshots of every stage are kept in WORK as test artefacts.
+WFC="$1"; WORK="$2"
+if [ "${3:-}" != "--inner" ]; then
+  rm -rf "$WORK"; mkdir -p "$WORK"
+  exec xvfb-run -a -s "-screen 0 1600x900x24" bash "$0" "$WFC" "$WORK" --inner
+fi
+source "$(dirname "$0")/lib.sh"
+STATE="$WORK/state.txt"
+
+"$WFC" view --config-dir "$WORK/cfg" --dump "$STATE" --quit-after 300 >"$WORK/lab.out" 2>"$WORK/lab.err" &
+PID=$!
+WID=$(timeout 60 xdotool search --sync --name "wfc lab" | head -1)
+[ -n "$WID" ] && ok "the lab window opened" || { bad "no lab window"; cat "$WORK/lab.err"; finish; exit 1; }
+
+field() { awk -v k="$1" '$1==k {print $2; exit}' "$STATE"; }
+row() { awk -v i="$1" '$1=="row" && $2==i' "$STATE"; }        # row I X Y STATUS H ALPHA ARGMAX
+rect_centre() { awk -v n="$1" '$1=="rect" && $2==n {printf "%d %d", $3+$5/2, $4+$6/2}' "$STATE"; }
+dump() {  # asks the app for a fresh dump (F12) and waits until it is written
+  local before; before=$(stat -c %Y.%N "$STATE" 2>/dev/null || echo none)
+  rm -f "$STATE"
+  xdotool mousemove 700 60 >/dev/null 2>&1 || true
+  for _ in $(seq 50); do
+    xdotool key --window "$WID" F12 2>/dev/null; xdotool key F12 2>/dev/null
+    sleep 0.2; [ -s "$STATE" ] && return 0
+  done
+  return 1
+}
+wait_idle() {  # until the model has loaded and nothing is iterating
+  for _ in $(seq 120); do
+    dump && [ "$(field loaded)" = 1 ] && [ "$(field busy)" = 0 ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+click() { xdotool mousemove "$1" "$2"; sleep 0.4; xdotool click 1; sleep 0.6; }
+shot() { import -window root "$WORK/$1.png"; }
+
+wait_idle && ok "checkpoint loaded and the prompt converged" || bad "the lab never became idle"
+shot 1-start
+NP=$(field n_past); LEN=$(field length); OFF=$(field offset); NODES0=$(field nodes); CONV0=$(field converges)
+[ "$NP" -gt 0 ] && [ "$LEN" -gt "$NP" ] && ok "window: $NP past rows, $((LEN-NP)) future rows" || bad "odd window: n_past=$NP length=$LEN"
+
+# 1. Full collapse of a future row, chosen by clicking its marker in the plot.
+T=$((NP + 3))
+read -r _ _ X Y ST _ <<<"$(row $T)"
+[ "$ST" = free ] && ok "row $T starts free" || bad "row $T starts $ST"
+click "${X%.*}" "${Y%.*}"
+dump
+[ "$(field popup_open)" = 1 ] && ok "clicking row $T opened the collapse popup" || bad "no popup after the click"
+shot 2-popup
+read -r BX BY <<<"$(rect_centre collapse_argmax)"
+click "$BX" "$BY"
+wait_idle || bad "no re-convergence after the collapse"
+shot 3-collapsed
+read -r _ _ _ _ ST _ <<<"$(row $T)"
+[ "$ST" = collapsed ] && ok "row $T is collapsed" || bad "row $T is $ST after the collapse"
+others=$(awk -v np="$NP" -v t="$T" '$1=="row" && $2>=np && $2!=t && $5!="free"' "$STATE" | wc -l)
+[ "$others" = 0 ] && ok "exactly that row collapsed (every other future row still free)" || bad "$others other rows changed status"
+[ "$(field last_collapse)" = $((OFF + T)) ] && ok "the app records the collapse at position $((OFF + T))" || bad "last_collapse $(field last_collapse)"
+CONV1=$(field converges)
+[ "$CONV1" -gt "$CONV0" ] && [ "$(field converged)" = 1 ] && ok "the context re-converged ($(field last_converge_iters) iterations)" \
+  || bad "not re-converged: converges $CONV0 -> $CONV1, converged=$(field converged)"
+[ "$(field nodes)" = $((NODES0 + 1)) ] && ok "one history step added" || bad "history has $(field nodes) steps, want $((NODES0 + 1))"
+
+# 2. Partial collapse of another row (alpha 0.5, held until released).
+P=$((NP + 6))
+read -r _ _ X Y _ <<<"$(row $P)"
+click "${X%.*}" "${Y%.*}"
+dump
+read -r BX BY <<<"$(rect_centre collapse_partial)"
+[ -n "$BX" ] && ok "the popup offers a partial collapse" || bad "no partial-collapse button"
+click "$BX" "$BY"
+wait_idle || bad "no re-convergence after the partial collapse"
+shot 4-partial
+read -r _ _ _ _ ST _ A _ <<<"$(row $P)"
+[ "$ST" = partial ] && awk -v a="$A" 'BEGIN{exit !(a>0.49 && a<0.51)}' && ok "row $P is partial with alpha $A" || bad "row $P is $ST alpha $A"
+read -r _ _ _ _ ST _ <<<"$(row $T)"
+[ "$ST" = collapsed ] && ok "row $T stays collapsed" || bad "row $T became $ST"
+
+# 3. Undo with the button: the partial collapse goes, the full one stays.
+read -r BX BY <<<"$(rect_centre undo)"
+click "$BX" "$BY"
+wait_idle
+shot 5-undo
+read -r _ _ _ _ ST _ <<<"$(row $P)"; read -r _ _ _ _ ST2 _ <<<"$(row $T)"
+[ "$ST" = free ] && [ "$ST2" = collapsed ] && ok "undo (button) removed the partial collapse only" || bad "after undo: row $P $ST, row $T $ST2"
+# 4. Undo with Ctrl+Z: back to the start.
+xdotool mousemove 700 60; xdotool key ctrl+z; sleep 0.5
+wait_idle
+read -r _ _ _ _ ST _ <<<"$(row $T)"
+[ "$ST" = free ] && ok "undo (Ctrl+Z) removed the full collapse" || bad "after Ctrl+Z row $T is $ST"
+
+xdotool key ctrl+q
+wait $PID; RC=$?
+[ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
+grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
+grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
+for f in 1-start 2-popup 3-collapsed 4-partial 5-undo; do
+  n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
+done
+[ -f "$WORK/cfg/imgui.ini" ] && ok "layout saved to imgui.ini" || bad "no imgui.ini written"
+finish

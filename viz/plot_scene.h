@@ -1,0 +1,41 @@
+// The entropy plot as plain data plus its geometry. The renderer draws it; hit-testing, axis labels
+// and the state dump use the same mapping, so a click lands where the marker is drawn.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "viz/theme.h"
+
+namespace wfc::viz {
+
+struct PlotScene {
+  float w = 800, h = 400;                 // target size, pixels
+  float left = 64, right = 20, top = 18, bottom = 40;  // plot-area margins, pixels
+  float y_max = 8;                        // nats at the top of the axis
+  std::vector<float> entropy;             // nats per window row
+  std::vector<uint8_t> status;            // RowStatus per row
+  std::vector<float> alpha;               // partial-collapse strength per row
+  std::vector<float> ghost;               // nats per row before the last collapse (NaN: none)
+  std::vector<float> grid;                // nats of the horizontal grid lines
+  int n_past = 0;
+  int hover = -1;                         // row under the mouse
+  int accent = -1;                        // row of the last collapse (the accent mark)
+  float scale = 1;                        // line widths and markers (export at 4K uses > 1)
+  Palette pal;
+
+  int rows() const { return int(entropy.size()); }
+  float plot_w() const { return w - left - right; }
+  float plot_h() const { return h - top - bottom; }
+  float x_of(float i) const { return left + (i + 0.5f) * plot_w() / float(rows() > 0 ? rows() : 1); }
+  float y_of(float nats) const { return top + plot_h() * (1.0f - std::fmin(std::fmax(nats / y_max, 0.0f), 1.02f)); }
+  float boundary_x() const { return x_of(float(n_past) - 0.5f); }
+  // The row whose column holds x (pixels), or -1 outside the plot area.
+  int hit(float x, float y) const {
+    if (rows() == 0 || x < left || x > w - right || y < top - 10 || y > h - bottom + 10) return -1;
+    int i = int(std::floor((x - left) / plot_w() * float(rows())));
+    return i < 0 ? 0 : i >= rows() ? rows() - 1 : i;
+  }
+};
+
+}  // namespace wfc::viz

@@ -1,0 +1,53 @@
+#include "viz/state_dump.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace wfc::viz {
+
+void write_state_dump(const ViewState& v, const std::string& path, int wx, int wy) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    const auto& s = *v.snap;
+    const auto& c = s.cur;
+    f << "version " << s.version << "\n";
+    f << "window " << wx << " " << wy << "\n";
+    f << "loaded " << s.loaded << "\n";
+    f << "busy " << s.busy << "\n";
+    f << "playing " << s.playing << "\n";
+    f << "converged " << c.converged << "\n";
+    f << "iteration " << c.iteration << "\n";
+    f << "offset " << s.offset << "\n";
+    f << "n_past " << c.n_past << "\n";
+    f << "length " << c.length << "\n";
+    f << "node " << s.current << "\n";
+    f << "nodes " << (s.history ? s.history->size() : 0) << "\n";
+    f << "converges " << s.converge_iters.size() << "\n";
+    f << "last_converge_iters " << (s.converge_iters.empty() ? 0 : s.converge_iters.back()) << "\n";
+    f << "last_collapse " << s.last_collapse << "\n";
+    f << "error_seq " << s.error_seq << "\n";
+    f << "popup_open " << (v.rects.count("collapse_argmax") ? 1 : 0) << "\n";
+    f << "clicks_measured " << v.click_latency_ms.size() << "\n";
+    // Screen coordinates of each row's marker in the plot (window pos + ImGui coords).
+    const auto& sc = v.scene;
+    for (int i = 0; i < c.length && i < sc.rows(); ++i) {
+      char b[256];
+      std::snprintf(b, sizeof b, "row %d %.1f %.1f %s %.5f %.4f %d\n", i, wx + v.plot_rect.x + sc.x_of(float(i)),
+                    wy + v.plot_rect.y + sc.y_of(sc.entropy[i]), status_name(RowStatus(c.status[i])), c.entropy[i],
+                    c.alpha[i], c.argmax[i]);
+      f << b;
+    }
+    for (const auto& [name, r] : v.rects) {
+      char b[256];
+      std::snprintf(b, sizeof b, "rect %s %.1f %.1f %.1f %.1f\n", name.c_str(), wx + r.x, wy + r.y, r.w, r.h);
+      f << b;
+    }
+    if (!f) return;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+}
+
+}  // namespace wfc::viz

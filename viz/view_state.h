@@ -1,0 +1,94 @@
+// Everything the lab's UI remembers between frames (Tracy style: one struct, the draw functions
+// read and write it; the model's state only ever arrives as a LabSnapshot).
+#pragma once
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "viz/gl_util.h"
+#include "viz/heatmap_renderer.h"
+#include "viz/lab_data.h"
+#include "viz/plot_renderer.h"
+#include "viz/plot_scene.h"
+#include "viz/theme.h"
+
+namespace wfc::viz {
+
+enum class Units { Nats = 0, Bits = 1, Options = 2 };  // Options: exp(H), the effective choices
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;  // window pixels
+};
+
+struct ViewState {
+  LabBackend* backend = nullptr;
+  std::shared_ptr<const LabSnapshot> snap;   // what this frame draws
+  Palette pal;
+  Units units = Units::Nats;
+
+  // Renderers and their targets (created once the GL context exists).
+  std::unique_ptr<PlotRenderer> plot;
+  std::unique_ptr<HeatmapRenderer> heat;
+  Framebuffer plot_fb, heat_fb;
+  PlotScene scene;                 // last scene drawn (hit-testing uses it)
+  Rect plot_rect;                  // where the plot texture sits in the window
+  uint64_t plot_key = 0;           // redraw only when the inputs change
+  uint64_t heat_version = 0;
+  double heat_drawn_at = -1;
+  HeatmapExtent heat_extent;
+  Rect heat_rect;
+
+  // Interaction.
+  int hover = -1;                  // window row under the mouse (plot or token strip)
+  int popup_row = -1;              // row the collapse popup acts on
+  int64_t popup_abs = -1;          // its absolute position (the window may slide meanwhile)
+  float partial_alpha = 0.5f;
+  int partial_hold = 0;            // 0: until released
+  bool partial_timed = false;
+  int partial_hold_n = 5;
+  std::vector<int> tip_path;       // history path kept while scrubbing (root .. tip)
+  std::string prompt = "The jury said that the";
+  LabSettings settings;            // edited copy; sent on change
+  LabSettings sent_settings;       // the last copy sent
+  bool settings_init = false;
+
+  // Windows.
+  bool show_help = false, show_open = false, show_info = false;
+  bool reset_layout = false;
+  bool quit = false;
+  std::vector<std::string> sample_prompts;
+  std::string open_path;
+  std::vector<std::string> recent;
+  std::string config_dir;          // imgui.ini and recent files live here ("" = not saved)
+  uint64_t error_seen = 0;
+
+  // Keys pressed since the last frame (key, mods, repeat), from our own GLFW callback: ImGui 1.86
+  // loses a press whose release arrives in the same event batch (fast typists, xdotool).
+  struct KeyPress {
+    int key, mods;
+    bool repeat;
+  };
+  std::vector<KeyPress> keys;
+
+  // Test hooks and measurements.
+  std::map<std::string, Rect> rects;  // named widgets for the state dump
+  std::string dump_path;
+  bool dump_requested = false;
+  std::vector<std::pair<uint64_t, double>> awaiting;  // command id, time sent (s) of clicks
+  std::vector<double> click_latency_ms;
+  std::vector<double> frame_ms;    // UI work per frame
+  std::vector<double> frame_interval_ms;
+  double last_frame_ms = 0;
+  double now = 0;                  // seconds, this frame
+
+  uint64_t send(LabCommand c, bool measure = false);
+  void remember(const std::string& name);  // the last ImGui item's rectangle, for the dump
+};
+
+// Entropy in the chosen units, and the units' name.
+double to_units(double nats, Units u);
+const char* units_name(Units u);
+
+}  // namespace wfc::viz

@@ -1,0 +1,105 @@
+// The collapse popup: what a click on a future row offers (full, partial, pin, release).
+#include <imgui.h>
+
+#include "viz/windows.h"
+
+namespace wfc::viz {
+
+void open_collapse_popup(ViewState& v, int row) {
+  v.popup_row = row;
+  v.popup_abs = v.snap->offset + row;
+  ImGui::OpenPopup("collapse");
+}
+
+void draw_collapse_popup(ViewState& v) {
+  if (!ImGui::BeginPopup("collapse")) return;
+  const auto& s = *v.snap;
+  const auto& c = s.cur;
+  const int row = int(v.popup_abs - s.offset);
+  if (row < c.n_past || row >= c.length) {
+    ImGui::TextDisabled("position %lld is no longer in the future", (long long)v.popup_abs);
+    if (ImGui::Button("close")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return;
+  }
+  const auto st = RowStatus(c.status[row]);
+  ImGui::Text("position %lld", (long long)v.popup_abs);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s, entropy %.2f %s", status_name(st), to_units(c.entropy[row], v.units),
+                      v.units == Units::Options ? "options" : units_name(v.units));
+  ImGui::Separator();
+  auto cmd = [&](CmdKind k) {
+    LabCommand m;
+    m.kind = k;
+    m.pos = row;
+    return m;
+  };
+  if (st != RowStatus::Collapsed) {
+    const std::string best = "Collapse to '" + row_text(v, row) + "'";
+    if (ImGui::Button(best.c_str())) {
+      v.send(cmd(CmdKind::Collapse), true);
+      ImGui::CloseCurrentPopup();
+    }
+    v.remember("collapse_argmax");
+    ImGui::SameLine();
+    if (ImGui::Button("Sample")) {
+      LabCommand m = cmd(CmdKind::Collapse);
+      m.pick = 1;
+      v.send(m, true);
+      ImGui::CloseCurrentPopup();
+    }
+    v.remember("collapse_sample");
+    ImGui::TextDisabled("or pick a token:");
+    for (int j = 0; j < c.k; ++j) {
+      const int id = c.topk_ids[size_t(row) * c.k + j];
+      const float p = c.topk_probs[size_t(row) * c.k + j];
+      char label[160];
+      std::snprintf(label, sizeof label, "%5.1f%%  '%s'##tok%d", 100 * p,
+                    s.vocab && id < int(s.vocab->size()) ? (*s.vocab)[id].c_str() : "?", j);
+      if (ImGui::Selectable(label)) {
+        LabCommand m = cmd(CmdKind::Collapse);
+        m.pick = 2;
+        m.token = id;
+        v.send(m, true);
+        ImGui::CloseCurrentPopup();
+      }
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("partial: (1-a) p + a onehot(best)");
+    ImGui::SetNextItemWidth(180);
+    ImGui::SliderFloat("alpha", &v.partial_alpha, 0.05f, 1.0f, "%.2f");
+    ImGui::Checkbox("hold for", &v.partial_timed);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90);
+    ImGui::InputInt("iterations", &v.partial_hold_n);
+    if (v.partial_hold_n < 1) v.partial_hold_n = 1;
+    if (!v.partial_timed) ImGui::TextDisabled("held until released");
+    if (ImGui::Button("Partial collapse")) {
+      LabCommand m = cmd(CmdKind::CollapsePartial);
+      m.alpha = v.partial_alpha;
+      m.hold = v.partial_timed ? v.partial_hold_n : 0;
+      v.send(m, true);
+      ImGui::CloseCurrentPopup();
+    }
+    v.remember("collapse_partial");
+    ImGui::Separator();
+  } else {
+    ImGui::Text("collapsed to '%s'", row_text(v, row).c_str());
+  }
+  if (st == RowStatus::Free) {
+    if (ImGui::Button("Pin as it is")) {
+      v.send(cmd(CmdKind::Pin));
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  if (st == RowStatus::Partial || st == RowStatus::Pinned) {
+    if (ImGui::Button("Release")) {
+      v.send(cmd(CmdKind::Release), true);
+      ImGui::CloseCurrentPopup();
+    }
+    v.remember("release");
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace wfc::viz

@@ -1,0 +1,86 @@
+// Layout, undo/redo over the history tree, and the keyboard shortcuts.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include "viz/windows.h"
+
+namespace wfc::viz {
+
+constexpr float kStatusBar = 30.0f;
+
+void place_window(ViewState& v, float x, float y, float w, float h) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // Below the menu bar: WorkPos only accounts for it from the second frame on.
+  const float menu = ImGui::GetFrameHeight();
+  const ImVec2 o(vp->Pos.x, vp->Pos.y + menu), sz(vp->Size.x, vp->Size.y - menu - kStatusBar);
+  const ImGuiCond cond = v.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(ImVec2(o.x + x * sz.x, o.y + y * sz.y), cond);
+  ImGui::SetNextWindowSize(ImVec2(w * sz.x, h * sz.y), cond);
+}
+
+static int parent_of(const ViewState& v, int id) {
+  const auto& h = v.snap->history;
+  return h && id >= 0 && id < int(h->size()) ? (*h)[id].parent : -1;
+}
+
+void undo(ViewState& v) {
+  const int p = parent_of(v, v.snap->current);
+  if (p < 0) return;
+  LabCommand c;
+  c.kind = CmdKind::Goto;
+  c.node = p;
+  v.send(c);
+}
+
+void redo(ViewState& v) {
+  // Forward along the path last walked (kept while scrubbing), else to the newest child.
+  const int cur = v.snap->current;
+  int next = -1;
+  for (size_t i = 0; i + 1 < v.tip_path.size(); ++i)
+    if (v.tip_path[i] == cur) next = v.tip_path[i + 1];
+  if (next < 0 && v.snap->history)
+    for (const auto& n : *v.snap->history)
+      if (n.parent == cur) next = n.id;
+  if (next < 0) return;
+  LabCommand c;
+  c.kind = CmdKind::Goto;
+  c.node = next;
+  v.send(c);
+}
+
+void handle_shortcuts(ViewState& v) {
+  ImGuiIO& io = ImGui::GetIO();
+  auto simple = [&](CmdKind k, bool measure = false) {
+    LabCommand c;
+    c.kind = k;
+    v.send(c, measure);
+  };
+  for (const auto& k : v.keys) {
+    const bool ctrl = k.mods & GLFW_MOD_CONTROL, shift = k.mods & GLFW_MOD_SHIFT;
+    if (k.key == GLFW_KEY_F12) v.dump_requested = true;
+    else if (k.key == GLFW_KEY_F1 && !k.repeat) v.show_help = !v.show_help;
+    else if (io.WantTextInput) continue;  // typing in the prompt box is not a command
+    else if (ctrl && k.key == GLFW_KEY_Z) shift ? redo(v) : undo(v);
+    else if (ctrl && k.key == GLFW_KEY_Y) redo(v);
+    else if (ctrl && k.key == GLFW_KEY_O) v.show_open = true;
+    else if (ctrl && k.key == GLFW_KEY_Q) v.quit = true;
+    else if (ctrl || (k.mods & GLFW_MOD_ALT)) continue;
+    else if (k.key == GLFW_KEY_S) simple(CmdKind::Step);
+    else if (k.key == GLFW_KEY_LEFT) undo(v);
+    else if (k.key == GLFW_KEY_RIGHT) redo(v);
+    else if (k.repeat) continue;
+    else if (k.key == GLFW_KEY_SPACE) simple(v.snap->playing ? CmdKind::Pause : CmdKind::Play);
+    else if (k.key == GLFW_KEY_C) simple(CmdKind::Converge);
+    else if (k.key == GLFW_KEY_N) simple(CmdKind::CollapseNext, true);
+    else if (k.key == GLFW_KEY_M) simple(CmdKind::Mint, true);
+    else if (k.key == GLFW_KEY_U) v.units = Units((int(v.units) + 1) % 3);
+    else if (k.key == GLFW_KEY_R) {
+      LabCommand c;
+      c.kind = CmdKind::Reset;
+      c.text = v.prompt;
+      v.send(c, true);
+    }
+  }
+}
+
+}  // namespace wfc::viz

@@ -1,0 +1,134 @@
+// Controls: run, step, collapse, mint, undo; the prompt; policy and refinement settings.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "viz/windows.h"
+
+namespace wfc::viz {
+
+static bool same(const LabSettings& a, const LabSettings& b) {
+  return a.policy == b.policy && a.threshold == b.threshold && a.budget == b.budget &&
+         a.policy_alpha == b.policy_alpha && a.sample == b.sample && a.max_iters == b.max_iters &&
+         a.tol == b.tol && a.temperature == b.temperature && a.seed == b.seed && a.pin_past == b.pin_past &&
+         a.mask == b.mask && a.future == b.future && a.delay_ms == b.delay_ms;
+}
+
+void draw_controls(ViewState& v) {
+  place_window(v, 0.0f, 0.0f, 0.2f, 0.62f);
+  ImGui::Begin("Controls");
+  const auto& s = *v.snap;
+  if (!v.settings_init && s.loaded) {
+    v.settings = v.sent_settings = s.settings;
+    v.settings_init = true;
+  }
+  auto simple = [&](CmdKind k, bool measure = false) {
+    LabCommand c;
+    c.kind = k;
+    v.send(c, measure);
+  };
+  const float bw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
+
+  // Run.
+  if (ImGui::Button(s.playing ? "Pause" : "Play", ImVec2(bw, 0))) simple(s.playing ? CmdKind::Pause : CmdKind::Play);
+  v.remember("play");
+  ImGui::SameLine();
+  if (ImGui::Button("Step", ImVec2(bw, 0))) simple(CmdKind::Step);
+  ImGui::SameLine();
+  if (ImGui::Button("Converge", ImVec2(bw, 0))) simple(CmdKind::Converge);
+  const float sp = ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::Button("Collapse next", ImVec2(2 * bw + sp, 0))) simple(CmdKind::CollapseNext, true);
+  v.remember("collapse_next");
+  ImGui::SameLine();
+  if (ImGui::Button("Mint", ImVec2(bw, 0))) simple(CmdKind::Mint, true);
+  const float hw = (ImGui::GetContentRegionAvail().x - sp) / 2;
+  if (ImGui::Button("Undo", ImVec2(hw, 0))) undo(v);
+  v.remember("undo");
+  ImGui::SameLine();
+  if (ImGui::Button("Redo", ImVec2(hw, 0))) redo(v);
+  v.remember("redo");
+  ImGui::SetNextItemWidth(-80);
+  ImGui::SliderInt("delay ms", &v.settings.delay_ms, 0, 500);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed: a pause after every iteration, to watch slowly");
+
+  // Prompt.
+  ImGui::Spacing();
+  ImGui::TextDisabled("PROMPT");
+  static char buf[2048];
+  if (std::strncmp(buf, v.prompt.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.prompt.c_str());
+  if (ImGui::InputTextMultiline("##prompt", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f))) v.prompt = buf;
+  if (ImGui::Button("Reset with prompt")) {
+    LabCommand c;
+    c.kind = CmdKind::Reset;
+    c.text = v.prompt;
+    v.send(c, true);
+  }
+  v.remember("reset");
+  if (!v.sample_prompts.empty()) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##samples", "samples")) {
+      for (const auto& p : v.sample_prompts)
+        if (ImGui::Selectable(p.c_str())) v.prompt = p;
+      ImGui::EndCombo();
+    }
+  }
+
+  // Policy.
+  LabSettings& st = v.settings;
+  ImGui::Spacing();
+  ImGui::TextDisabled("POLICY  (collapse next, play)");
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##policy", st.policy.c_str())) {
+    for (const auto& p : s.policies)
+      if (ImGui::Selectable(p.c_str(), p == st.policy)) st.policy = p;
+    ImGui::EndCombo();
+  }
+  if (st.policy == "threshold") ImGui::SliderFloat("threshold", &st.threshold, 0.05f, 8.0f, "%.2f nats");
+  if (st.policy == "entropy-budget") ImGui::SliderFloat("budget", &st.budget, 0.1f, 32.0f, "%.1f nats");
+  if (st.policy == "median-partial") ImGui::SliderFloat("alpha##pol", &st.policy_alpha, 0.05f, 1.0f, "%.2f");
+  int pick = st.sample ? 1 : 0;
+  ImGui::RadioButton("arg-max", &pick, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("sample", &pick, 1);
+  st.sample = pick == 1;
+
+  // Refinement.
+  ImGui::Spacing();
+  ImGui::TextDisabled("REFINEMENT");
+  ImGui::SetNextItemWidth(-110);
+  ImGui::SliderInt("max iters", &st.max_iters, 1, 128);
+  ImGui::SetNextItemWidth(-110);
+  ImGui::SliderFloat("tolerance", &st.tol, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  ImGui::SetNextItemWidth(-110);
+  ImGui::SliderFloat("temperature", &st.temperature, 0.05f, 3.0f, "%.2f");
+  int seed = int(st.seed);
+  ImGui::SetNextItemWidth(-110);
+  if (ImGui::InputInt("seed", &seed)) st.seed = uint64_t(std::max(seed, 0));
+  ImGui::SetNextItemWidth(-110);
+  ImGui::SliderInt("future rows", &st.future, 1, 64);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("seed and future rows apply at the next reset");
+  bool drift = !st.pin_past;
+  ImGui::Checkbox("past drifts", &drift);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: past rows are pinned one-hot; on: they are re-contextualised too");
+  st.pin_past = !drift;
+  const std::string mask_label = st.mask.empty() ? "checkpoint's mask" : st.mask;
+  ImGui::SetNextItemWidth(-110);
+  if (ImGui::BeginCombo("mask", mask_label.c_str())) {
+    if (ImGui::Selectable("checkpoint's mask", st.mask.empty())) st.mask.clear();
+    for (const auto& m : s.masks)
+      if (ImGui::Selectable(m.c_str(), m == st.mask)) st.mask = m;
+    ImGui::EndCombo();
+  }
+  if (v.settings_init && !same(st, v.sent_settings) && !ImGui::IsAnyItemActive()) {
+    v.sent_settings = st;
+    LabCommand c;
+    c.kind = CmdKind::Settings;
+    c.settings = st;
+    v.send(c);
+  }
+  ImGui::End();
+}
+
+}  // namespace wfc::viz

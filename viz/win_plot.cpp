@@ -1,0 +1,176 @@
+// The entropy plot: the centre of the lab. The curve is drawn by PlotRenderer into a texture; axes
+// and labels go on top with ImGui; hit-testing uses the scene's own mapping.
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "viz/windows.h"
+
+namespace wfc::viz {
+
+// Horizontal grid lines (in nats) and their labels in the chosen units.
+static void ticks(double ymax_nats, Units u, std::vector<float>& at, std::vector<std::string>& label) {
+  char b[32];
+  if (u == Units::Options) {
+    for (double m = 1; std::log(m) <= ymax_nats + 1e-9; m *= 10)
+      for (double k : {1.0, 3.0}) {
+        const double val = m * k;
+        if (std::log(val) > ymax_nats + 1e-9) break;
+        at.push_back(float(std::log(val)));
+        std::snprintf(b, sizeof b, "%.0f", val);
+        label.push_back(b);
+      }
+    return;
+  }
+  const double unit = u == Units::Bits ? std::log(2.0) : 1.0;
+  const double top = ymax_nats / unit;
+  const double step = top > 9 ? 2 : 1;
+  for (double t = 0; t <= top + 1e-9; t += step) {
+    at.push_back(float(t * unit));
+    std::snprintf(b, sizeof b, "%.0f", t);
+    label.push_back(b);
+  }
+}
+
+std::string row_text(const ViewState& v, int row) {
+  const auto& s = *v.snap;
+  if (!s.vocab || row < 0 || row >= s.cur.length) return "";
+  const int id = s.cur.argmax[row];
+  return id >= 0 && id < int(s.vocab->size()) ? (*s.vocab)[id] : "?";
+}
+
+void row_tooltip(ViewState& v, int row) {
+  const auto& s = *v.snap;
+  const auto& c = s.cur;
+  if (row < 0 || row >= c.length) return;
+  ImGui::BeginTooltip();
+  const auto st = RowStatus(c.status[row]);
+  ImGui::Text("position %lld  (%s)", (long long)(s.offset + row), status_name(st));
+  ImGui::Text("token     '%s'", row_text(v, row).c_str());
+  ImGui::Text("entropy   %.3f %s", to_units(c.entropy[row], v.units), v.units == Units::Options ? "options" : units_name(v.units));
+  if (row < int(c.update.size())) ImGui::Text("update    %.2e  (|dx|/|x|, last iteration)", c.update[row]);
+  if (st == RowStatus::Partial) ImGui::Text("alpha     %.2f", c.alpha[row]);
+  if (st != RowStatus::Past) {
+    ImGui::Separator();
+    for (int j = 0; j < c.k; ++j) {
+      const int id = c.topk_ids[size_t(row) * c.k + j];
+      const float p = c.topk_probs[size_t(row) * c.k + j];
+      const ImVec2 at = ImGui::GetCursorScreenPos();
+      ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + 140 * p, at.y + ImGui::GetTextLineHeight()),
+                                                ImGui::GetColorU32(ImGuiCol_FrameBgActive));
+      ImGui::Text("%5.1f%%  '%s'", 100 * p, s.vocab && id < int(s.vocab->size()) ? (*s.vocab)[id].c_str() : "?");
+    }
+    ImGui::TextDisabled("click: collapse, pin or release");
+  }
+  ImGui::EndTooltip();
+}
+
+void draw_plot(ViewState& v) {
+  place_window(v, 0.2f, 0.0f, 0.55f, 0.62f);
+  ImGui::Begin("Entropy", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const auto& s = *v.snap;
+
+  // Header: units and a legend.
+  int u = int(v.units);
+  ImGui::TextDisabled("units");
+  ImGui::SameLine();
+  ImGui::RadioButton("nats", &u, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("bits", &u, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("exp(H)", &u, 2);
+  v.units = Units(u);
+  ImGui::SameLine(0, 30);
+  ImGui::TextDisabled("o free   * collapsed   half: partial   [] pinned   . past");
+  if (!s.error.empty() && s.error_seq > v.error_seen) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
+    ImGui::TextWrapped("error: %s", s.error.c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("dismiss")) v.error_seen = s.error_seq;
+  }
+
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float W = std::max(avail.x, 64.0f), H = std::max(avail.y, 64.0f);
+  PlotScene sc;
+  sc.w = std::floor(W);
+  sc.h = std::floor(H);
+  sc.pal = v.pal;
+  sc.y_max = float(s.log_vocab > 0 ? s.log_vocab : 8.0);
+  const auto& c = s.cur;
+  sc.entropy = c.entropy;
+  sc.status = c.status;
+  sc.alpha = c.alpha;
+  sc.n_past = c.n_past;
+  sc.ghost.assign(c.length, NAN);
+  for (size_t j = 0; j < s.ghost.size(); ++j) {
+    const int64_t i = s.ghost_offset + int64_t(j) - s.offset;
+    if (i >= 0 && i < c.length) sc.ghost[i] = s.ghost[j];
+  }
+  sc.accent = s.last_collapse >= 0 ? int(s.last_collapse - s.offset) : -1;
+  if (sc.accent >= c.length) sc.accent = -1;
+  std::vector<std::string> labels;
+  ticks(sc.y_max, v.units, sc.grid, labels);
+
+  // Hover and click, in the scene's coordinates.
+  const ImVec2 m = ImGui::GetMousePos();
+  const bool inside = ImGui::IsWindowHovered() && m.x >= origin.x && m.y >= origin.y && m.x < origin.x + W && m.y < origin.y + H;
+  const int hit = inside ? sc.hit(m.x - origin.x, m.y - origin.y) : -1;
+  if (!ImGui::IsPopupOpen("collapse")) v.hover = hit;
+  sc.hover = v.hover;
+
+  // Redraw the texture only when what it shows changed.
+  const uint64_t key = std::hash<std::string>()(std::to_string(s.version) + ":" + std::to_string(sc.w) + "x" +
+                                                std::to_string(sc.h) + ":" + std::to_string(sc.hover) + ":" +
+                                                std::to_string(u));
+  if (key != v.plot_key || v.plot_fb.tex == 0) {
+    v.plot->render(sc, v.plot_fb);
+    v.plot_key = key;
+  }
+  v.scene = sc;
+  v.plot_rect = Rect{origin.x, origin.y, sc.w, sc.h};
+  ImGui::Image((ImTextureID)(intptr_t)v.plot_fb.tex, ImVec2(sc.w, sc.h), ImVec2(0, 1), ImVec2(1, 0));
+
+  // Axes text on top of the texture.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled), ink = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 accent = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
+  const float th = ImGui::GetTextLineHeight();
+  for (size_t k = 0; k < sc.grid.size(); ++k) {
+    const ImVec2 ts = ImGui::CalcTextSize(labels[k].c_str());
+    dl->AddText(ImVec2(origin.x + sc.left - 8 - ts.x, origin.y + sc.y_of(sc.grid[k]) - th / 2), muted, labels[k].c_str());
+  }
+  if (c.length > 0) {
+    const int every = c.length > 96 ? 16 : c.length > 48 ? 8 : 4;
+    for (int i = 0; i < c.length; ++i) {
+      const int64_t a = s.offset + i;
+      if (a % every != 0) continue;
+      const std::string t = std::to_string(a);
+      const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+      dl->AddText(ImVec2(origin.x + sc.x_of(float(i)) - ts.x / 2, origin.y + sc.h - sc.bottom + 6), muted, t.c_str());
+    }
+    if (c.n_past > 0 && c.n_past < c.length) {
+      const float bx = origin.x + sc.boundary_x();
+      const ImVec2 ps = ImGui::CalcTextSize("past");
+      dl->AddText(ImVec2(bx - ps.x - 8, origin.y + sc.top - 4), accent, "past");
+      dl->AddText(ImVec2(bx + 8, origin.y + sc.top - 4), accent, "future");
+    }
+  }
+  const std::string ytitle = std::string("entropy, ") + units_name(v.units);
+  dl->AddText(ImVec2(origin.x + sc.left + 6, origin.y + sc.top - 4), muted, ytitle.c_str());
+  const char* xt = "position (tokens since the start)";
+  dl->AddText(ImVec2(origin.x + sc.w - sc.right - ImGui::CalcTextSize(xt).x, origin.y + sc.h - th - 2), muted, xt);
+  (void)ink;
+
+  if (hit >= 0 && !ImGui::IsPopupOpen("collapse")) {
+    row_tooltip(v, hit);
+    if (ImGui::IsMouseClicked(0) && hit >= c.n_past) open_collapse_popup(v, hit);
+  }
+  draw_collapse_popup(v);
+  ImGui::End();
+}
+
+}  // namespace wfc::viz

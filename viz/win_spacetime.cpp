@@ -1,0 +1,80 @@
+// Spacetime: entropy over iteration (down) x position (across) for the whole session, with the
+// past/future boundary as the accent staircase, collapses as accent ticks and mints as ink ticks.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "viz/windows.h"
+
+namespace wfc::viz {
+
+void draw_spacetime(ViewState& v) {
+  place_window(v, 0.75f, 0.0f, 0.25f, 0.55f);
+  ImGui::Begin("Spacetime", nullptr, ImGuiWindowFlags_NoScrollbar);
+  const auto& s = *v.snap;
+  const auto& tl = s.timeline;
+  ImGui::TextDisabled("entropy: iteration (down) x position");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float lm = 0, bm = ImGui::GetTextLineHeight() + 4;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  // Rows stay at most 4 pixels tall, so a short session fills the top, not the whole panel.
+  const int W = std::max(16, int(avail.x - lm)),
+            H = std::max(16, std::min(int(avail.y - bm), 4 * std::max<int>(4, int(tl.size()))));
+  // Rebuilding the texture costs rows x positions; while running, at most 8 times a second.
+  const bool stale = s.version != v.heat_version || v.heat_fb.w != W || v.heat_fb.h != H;
+  if (stale && (!s.busy || v.now - v.heat_drawn_at > 0.125 || v.heat_fb.tex == 0)) {
+    v.heat_extent = v.heat->render(tl, float(s.log_vocab > 0 ? s.log_vocab : 8.0), v.pal, W, H, v.heat_fb);
+    v.heat_version = s.version;
+    v.heat_drawn_at = v.now;
+  }
+  const HeatmapExtent& e = v.heat_extent;
+  ImGui::Image((ImTextureID)(intptr_t)v.heat_fb.tex, ImVec2(float(W), float(H)), ImVec2(0, 1), ImVec2(1, 0));
+  v.heat_rect = Rect{o.x, o.y, float(W), float(H)};
+  if (e.rows > 0 && int(tl.size()) >= e.rows) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float cw = float(W) / float(std::max<int64_t>(1, e.last_pos - e.first_pos)), rh = float(H) / float(e.rows);
+    const ImU32 accent = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
+    const ImU32 ink = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.ink.r, v.pal.ink.g, v.pal.ink.b, 0.9f));
+    const int first = int(tl.size()) - e.rows;
+    for (int r = 0; r < e.rows; ++r) {
+      const auto& row = *tl[first + r];
+      if (row.event != TimelineRow::Collapse && row.event != TimelineRow::Mint && row.event != TimelineRow::Reset) continue;
+      const float y = o.y + r * rh;
+      if (row.event == TimelineRow::Reset) {
+        dl->AddLine(ImVec2(o.x, y), ImVec2(o.x + W, y), ink, 1.0f);
+        continue;
+      }
+      const float x = o.x + (float(row.event_pos - e.first_pos) + 0.5f) * cw;
+      const float half = std::max(2.5f, cw * 0.5f);
+      if (row.event == TimelineRow::Collapse) dl->AddTriangleFilled(ImVec2(x - half, y - 5), ImVec2(x + half, y - 5), ImVec2(x, y), accent);
+      else dl->AddLine(ImVec2(x - half, y), ImVec2(x + half, y), ink, 2.0f);
+    }
+    const std::string l0 = std::to_string(e.first_pos), l1 = std::to_string(e.last_pos - 1);
+    const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    dl->AddText(ImVec2(o.x, o.y + H + 2), muted, l0.c_str());
+    dl->AddText(ImVec2(o.x + W - ImGui::CalcTextSize(l1.c_str()).x, o.y + H + 2), muted, l1.c_str());
+    const std::string mid = std::to_string(e.rows) + " iterations";
+    dl->AddText(ImVec2(o.x + W / 2 - ImGui::CalcTextSize(mid.c_str()).x / 2, o.y + H + 2), muted, mid.c_str());
+    const ImVec2 m = ImGui::GetMousePos();
+    if (ImGui::IsItemHovered()) {
+      const int r = std::clamp(int((m.y - o.y) / rh), 0, e.rows - 1);
+      const int64_t pos = e.first_pos + int64_t((m.x - o.x) / cw);
+      const auto& row = *tl[first + r];
+      const int64_t i = pos - row.offset;
+      ImGui::BeginTooltip();
+      ImGui::Text("iteration %lld, position %lld", (long long)row.iteration, (long long)pos);
+      if (i >= 0 && i < int64_t(row.entropy.size()))
+        ImGui::Text("entropy %.3f %s (%s)", to_units(row.entropy[i], v.units), v.units == Units::Options ? "options" : units_name(v.units),
+                    i < row.n_past ? "past" : "future");
+      else
+        ImGui::TextDisabled("outside the window then");
+      ImGui::EndTooltip();
+    }
+  } else {
+    ImGui::GetWindowDrawList()->AddText(ImVec2(o.x + 8, o.y + 8), ImGui::GetColorU32(ImGuiCol_TextDisabled), "no iterations yet");
+  }
+  ImGui::End();
+}
+
+}  // namespace wfc::viz

@@ -1,0 +1,29 @@
+// One draw function per window (each in its own win_*.cpp), all reading the frame's snapshot from
+// the ViewState and sending commands through it.
+#pragma once
+#include "viz/view_state.h"
+
+namespace wfc::viz {
+
+void draw_menu(ViewState& v);
+void draw_controls(ViewState& v);
+void draw_plot(ViewState& v);
+void draw_tokens(ViewState& v);
+void draw_spacetime(ViewState& v);
+void draw_convergence(ViewState& v);
+void draw_history(ViewState& v);
+void draw_help(ViewState& v);
+void draw_open(ViewState& v);
+void draw_status(ViewState& v);
+void handle_shortcuts(ViewState& v);
+
+// Shared pieces.
+void row_tooltip(ViewState& v, int row);          // token, top-k, entropy, update of a window row
+void open_collapse_popup(ViewState& v, int row);  // the popup a click on a future row opens
+void draw_collapse_popup(ViewState& v);
+void place_window(ViewState& v, float x, float y, float w, float h);  // fractions of the work area
+void undo(ViewState& v);
+void redo(ViewState& v);
+std::string row_text(const ViewState& v, int row);  // the token (past) or best guess (future)
+
+}  // namespace wfc::viz
