@@ -605,16 +605,16 @@ void LabWorker::run() {
     if (got) {
       try {
         ops.handle(c);
+        // Show an action's effect at once, before its first iteration.
+        const bool changed = c.kind != CmdKind::Settings && c.kind != CmdKind::Pause &&
+                             c.kind != CmdKind::Play && c.kind != CmdKind::Goto && c.kind != CmdKind::Step;
+        if (s.engine && (changed || s.cur.length == 0)) s.cur = s.engine->snapshot();
       } catch (const std::exception& e) {
         // Errors go to the UI; the session stays as it was.
         s.error = e.what();
         ++s.error_seq;
         s.done_id = c.id;
       }
-      // Show an action's effect at once, before its first iteration.
-      const bool changed = c.kind != CmdKind::Settings && c.kind != CmdKind::Pause &&
-                           c.kind != CmdKind::Play && c.kind != CmdKind::Goto && c.kind != CmdKind::Step;
-      if (s.engine && (changed || s.cur.length == 0)) s.cur = s.engine->snapshot();
       publish();
       continue;
     }

@@ -10,7 +10,7 @@ fi
 source "$(dirname "$0")/lib.sh"
 STATE="$WORK/state.txt"
 
-"$WFC" view --config-dir "$WORK/cfg" --dump "$STATE" --quit-after 300 >"$WORK/lab.out" 2>"$WORK/lab.err" &
+"$WFC" view --config-dir "$WORK/cfg" --dump "$STATE" --quit-after 150 >"$WORK/lab.out" 2>"$WORK/lab.err" &
 PID=$!
 WID=$(timeout 60 xdotool search --sync --name "wfc lab" | head -1)
 [ -n "$WID" ] && ok "the lab window opened" || { bad "no lab window"; cat "$WORK/lab.err"; finish; exit 1; }
@@ -93,12 +93,27 @@ wait_idle
 read -r _ _ _ _ ST _ <<<"$(row $T)"
 [ "$ST" = free ] && ok "undo (Ctrl+Z) removed the full collapse" || bad "after Ctrl+Z row $T is $ST"
 
+# 5. A bad checkpoint opened from the UI: the error shows in the window, the session stays.
+echo "not a checkpoint" >"$WORK/bad.safetensors"
+ERR0=$(field error_seq)
+xdotool key ctrl+o
+for _ in $(seq 20); do dump; grep -q "^rect open_path" "$STATE" && break; sleep 0.3; done
+grep -q "^rect open_path" "$STATE" && ok "Ctrl+O opened the checkpoint dialog" || bad "no checkpoint dialog"
+xdotool key ctrl+a; xdotool type --delay 20 "$WORK/bad.safetensors"; sleep 0.3; xdotool key Return
+for _ in $(seq 20); do dump; [ "$(field error_seq)" -gt "$ERR0" ] && break; sleep 0.3; done
+shot 6-bad-checkpoint
+[ "$(field error_seq)" -gt "$ERR0" ] && [ "$(field loaded)" = 1 ] && [ "$(field length)" = "$LEN" ] \
+  && ok "a bad checkpoint shows an error and the session stays" || bad "bad checkpoint: error_seq $(field error_seq), loaded $(field loaded)"
+kill -0 $PID 2>/dev/null && ok "the lab is still running" || bad "the lab died on a bad checkpoint"
+
 xdotool key ctrl+q
+for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
+kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
 wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 4-partial 5-undo; do
+for f in 1-start 2-popup 3-collapsed 4-partial 5-undo 6-bad-checkpoint; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

@@ -301,3 +301,48 @@ TEST(Engine, EarlyExitOnAContractiveUpdate) {
   int calls = 0;
   EXPECT_EQ(e.converge([&](const StepReport&) { return ++calls < 3; }), 3);
 }
+
+// The lab's history restores saved moments: the restored engine must be the same engine, bit for
+// bit, and go on exactly as the original would (same iterations, same samples).
+TEST(Engine, SavedStateRestoresBitIdenticallyAndContinuesTheSame) {
+  EngineConfig ec;
+  ec.future = 6;
+  ec.seed = 11;
+  Engine e = make_engine(small_config(), ec);
+  e.reset({3, 5, 7, 9});
+  e.converge();
+  e.collapse(e.n_past() + 1, Pick::Sample);
+  e.collapse_partial(e.n_past() + 3, 0.4f, 5);
+  e.pin(e.n_past() + 4);
+  e.step();
+  const EngineState saved = e.save_state();
+  const auto p0 = e.probs().clone();
+  const auto st0 = e.status();
+  // Soft rows only: the one-hot past and the collapsed row are kept as tokens.
+  EXPECT_LT(saved.soft_rows.size(), size_t(e.length()));
+  EXPECT_EQ(saved.soft_rows.size(), size_t(e.length() - e.n_past() - 1));
+
+  // Where the original goes from here ...
+  e.converge();
+  e.collapse(e.n_past(), Pick::Sample);
+  const int t_orig = e.mint();
+  const auto p_orig = e.probs().clone();
+
+  // ... a restored engine goes too, after the state has been elsewhere.
+  e.reset({1, 2});
+  e.converge();
+  e.restore_state(saved);
+  EXPECT_TRUE(torch::equal(e.probs(), p0));
+  EXPECT_EQ(e.status(), st0);
+  e.converge();
+  e.collapse(e.n_past(), Pick::Sample);
+  EXPECT_EQ(e.mint(), t_orig);
+  EXPECT_TRUE(torch::equal(e.probs(), p_orig));
+
+  // A state from another vocabulary is refused with a clear error.
+  EngineState foreign = saved;
+  foreign.soft = torch::zeros({1, e.vocab() + 1});
+  foreign.soft_rows = {0};
+  expect_input_error([&] { e.restore_state(foreign); }, {"another vocabulary"});
+  expect_input_error([&] { e.restore_state(EngineState()); }, {"empty state"});
+}

@@ -1,6 +1,7 @@
 #include "viz/heatmap_renderer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "shaders_embedded.h"
 
@@ -21,8 +22,11 @@ HeatmapRenderer::HeatmapRenderer() {
   glBindTexture(GL_TEXTURE_2D, tex_);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
+  // R: 0 outside the window, else 1 + 254 * entropy / vmax; G: 255 on the first future row.
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, kCols, kRows, 0, GL_RG, GL_UNSIGNED_BYTE, nullptr);
+  line_.assign(size_t(kCols) * 2, 0);
 }
 
 HeatmapRenderer::~HeatmapRenderer() {
@@ -32,32 +36,51 @@ HeatmapRenderer::~HeatmapRenderer() {
   glDeleteProgram(prog_);
 }
 
+void HeatmapRenderer::upload(const TimelineRow& r) {
+  std::fill(line_.begin(), line_.end(), 0);
+  for (size_t i = 0; i < r.entropy.size(); ++i) {
+    const int64_t c = (r.offset + int64_t(i)) % kCols;
+    const float t = std::clamp(r.entropy[i] / vmax_, 0.0f, 1.0f);
+    line_[c * 2] = uint8_t(1 + std::lround(254 * t));
+    line_[c * 2 + 1] = int(i) == r.n_past ? 255 : 0;
+  }
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, int(seq_ % kRows), kCols, 1, GL_RG, GL_UNSIGNED_BYTE, line_.data());
+  ++seq_;
+  last_ = &r;
+}
+
 HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const TimelineRow>>& rows, float vmax,
                                       const Palette& pal, int w, int h, Framebuffer& fb) {
-  HeatmapExtent e;
-  e.rows = int(rows.size());
-  if (!rows.empty()) {
-    e.first_pos = rows.front()->offset;
-    e.last_pos = e.first_pos + 1;
-    for (const auto& r : rows) {
-      e.first_pos = std::min(e.first_pos, r->offset);
-      e.last_pos = std::max<int64_t>(e.last_pos, r->offset + int64_t(r->entropy.size()));
-    }
-  }
-  const int cols = int(std::max<int64_t>(1, e.last_pos - e.first_pos)), nrows = std::max(1, e.rows);
-  data_.assign(size_t(cols) * nrows * 2, -1.0f);
-  for (int y = 0; y < e.rows; ++y) {
-    const auto& r = *rows[y];
-    float* line = data_.data() + size_t(y) * cols * 2;
-    for (size_t i = 0; i < r.entropy.size(); ++i) {
-      const int64_t c = r.offset + int64_t(i) - e.first_pos;
-      line[c * 2] = r.entropy[i];
-      line[c * 2 + 1] = int(i) == r.n_past ? 1.0f : 0.0f;
-    }
-  }
   glBindTexture(GL_TEXTURE_2D, tex_);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, cols, nrows, 0, GL_RG, GL_FLOAT, data_.data());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  // Rows that arrived since the last call; a different timeline (undo, reset) is rebuilt.
+  const int n = int(std::min<size_t>(rows.size(), kRows));
+  int from = -1;
+  for (int i = int(rows.size()) - 1; i >= 0 && i >= int(rows.size()) - 256; --i)
+    if (rows[i].get() == last_) {
+      from = i + 1;
+      break;
+    }
+  if (from < 0 || vmax != vmax_) {
+    vmax_ = vmax;
+    seq_ = 0;
+    from = int(rows.size()) - n;
+  }
+  for (int i = from; i < int(rows.size()); ++i) upload(*rows[i]);
+  if (rows.empty()) last_ = nullptr;
+
+  HeatmapExtent e;
+  e.rows = n;
+  if (n > 0) {
+    e.first_pos = rows[rows.size() - n]->offset;
+    e.last_pos = e.first_pos + 1;
+    for (size_t i = rows.size() - n; i < rows.size(); ++i) {
+      e.first_pos = std::min(e.first_pos, rows[i]->offset);
+      e.last_pos = std::max<int64_t>(e.last_pos, rows[i]->offset + int64_t(rows[i]->entropy.size()));
+    }
+    e.first_pos = std::max(e.first_pos, e.last_pos - kCols);  // older columns were overwritten
+  }
+  const float cols = float(std::max<int64_t>(1, e.last_pos - e.first_pos));
 
   fb.resize(w, h);
   fb.bind();
@@ -65,11 +88,16 @@ HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const Ti
   glUseProgram(prog_);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, tex_);
+  auto u1 = [&](const char* name, float x) { glUniform1f(glGetUniformLocation(prog_, name), x); };
   glUniform1i(glGetUniformLocation(prog_, "u_data"), 0);
-  glUniform1f(glGetUniformLocation(prog_, "u_max"), vmax);
-  glUniform1f(glGetUniformLocation(prog_, "u_cols"), float(cols));
-  glUniform1f(glGetUniformLocation(prog_, "u_line"), std::min(2.0f, float(w) / float(cols)) / (float(w) / float(cols)));
-  auto set = [&](const char* n, const Rgba& c) { glUniform4f(glGetUniformLocation(prog_, n), c.r, c.g, c.b, c.a); };
+  u1("u_rows", float(std::max(n, 1)));
+  u1("u_start", float((seq_ - n) % kRows));
+  u1("u_cap_rows", float(kRows));
+  u1("u_first", float(e.first_pos % kCols));
+  u1("u_cols", cols);
+  u1("u_cap_cols", float(kCols));
+  u1("u_line", std::min(2.0f, float(w) / cols) / (float(w) / cols));
+  auto set = [&](const char* name, const Rgba& c) { glUniform4f(glGetUniformLocation(prog_, name), c.r, c.g, c.b, c.a); };
   set("u_paper", pal.paper);
   set("u_ink", pal.ink);
   set("u_accent", pal.accent);

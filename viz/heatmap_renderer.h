@@ -1,5 +1,7 @@
 // The spacetime heatmap: entropy over iteration (rows, oldest at the top) x absolute position
-// (columns), drawn by a colormap shader from a float texture into a framebuffer texture.
+// (columns), drawn by a colormap shader from a byte texture into a framebuffer texture.
+// The texture is a ring in both directions (rows by arrival, columns by position mod capacity), so
+// a new iteration uploads one row, however long the session.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -12,21 +14,26 @@
 namespace wfc::viz {
 
 struct HeatmapExtent {
-  int64_t first_pos = 0, last_pos = 0;  // absolute positions covered [first, last)
+  int64_t first_pos = 0, last_pos = 0;  // absolute positions shown [first, last)
   int rows = 0;
 };
 
 class HeatmapRenderer {
  public:
+  static constexpr int kRows = 4096, kCols = 2048;  // ring capacity: iterations x positions
   HeatmapRenderer();
   ~HeatmapRenderer();
-  // Rebuilds the data texture from the timeline (call when it changed) and draws into fb.
+  // Brings the texture up to date with the timeline (new rows only, when it grew) and draws.
   HeatmapExtent render(const std::vector<std::shared_ptr<const TimelineRow>>& rows, float vmax,
                        const Palette& pal, int w, int h, Framebuffer& fb);
 
  private:
+  void upload(const TimelineRow& r);
   GLuint prog_ = 0, vao_ = 0, vbo_ = 0, tex_ = 0;
-  std::vector<float> data_;
+  std::vector<uint8_t> line_;
+  const TimelineRow* last_ = nullptr;  // newest row uploaded
+  int64_t seq_ = 0;                    // rows uploaded since the last rebuild
+  float vmax_ = 0;
 };
 
 }  // namespace wfc::viz

@@ -49,6 +49,8 @@ struct ViewState {
   bool partial_timed = false;
   int partial_hold_n = 5;
   std::vector<int> tip_path;       // history path kept while scrubbing (root .. tip)
+  const void* kids_of = nullptr;   // the history the children lists below were built from
+  std::vector<std::vector<int>> kids;  // children of each history node
   std::string prompt = "The jury said that the";
   LabSettings settings;            // edited copy; sent on change
   LabSettings sent_settings;       // the last copy sent
@@ -71,6 +73,11 @@ struct ViewState {
     bool repeat;
   };
   std::vector<KeyPress> keys;
+  std::vector<int> pressed_this_frame;
+  struct Release {
+    int key, scancode, mods;
+  };
+  std::vector<Release> held_releases;
 
   // Test hooks and measurements.
   std::map<std::string, Rect> rects;  // named widgets for the state dump
@@ -78,7 +85,8 @@ struct ViewState {
   bool dump_requested = false;
   std::vector<std::pair<uint64_t, double>> awaiting;  // command id, time sent (s) of clicks
   std::vector<double> click_latency_ms;
-  std::vector<double> frame_ms;    // UI work per frame
+  std::vector<double> frame_ms;    // UI work per frame (building views, issuing our draws)
+  std::vector<double> gl_ms;       // ImGui's draw submission and the swap (the driver's share)
   std::vector<double> frame_interval_ms;
   double last_frame_ms = 0;
   double now = 0;                  // seconds, this frame

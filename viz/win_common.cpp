@@ -59,11 +59,11 @@ void handle_shortcuts(ViewState& v) {
     const bool ctrl = k.mods & GLFW_MOD_CONTROL, shift = k.mods & GLFW_MOD_SHIFT;
     if (k.key == GLFW_KEY_F12) v.dump_requested = true;
     else if (k.key == GLFW_KEY_F1 && !k.repeat) v.show_help = !v.show_help;
-    else if (io.WantTextInput) continue;  // typing in the prompt box is not a command
-    else if (ctrl && k.key == GLFW_KEY_Z) shift ? redo(v) : undo(v);
-    else if (ctrl && k.key == GLFW_KEY_Y) redo(v);
     else if (ctrl && k.key == GLFW_KEY_O) v.show_open = true;
     else if (ctrl && k.key == GLFW_KEY_Q) v.quit = true;
+    else if (io.WantTextInput) continue;  // typing (and Ctrl+Z) in a text box is not a command
+    else if (ctrl && k.key == GLFW_KEY_Z) shift ? redo(v) : undo(v);
+    else if (ctrl && k.key == GLFW_KEY_Y) redo(v);
     else if (ctrl || (k.mods & GLFW_MOD_ALT)) continue;
     else if (k.key == GLFW_KEY_S) simple(CmdKind::Step);
     else if (k.key == GLFW_KEY_LEFT) undo(v);

@@ -16,7 +16,7 @@ static bool same(const LabSettings& a, const LabSettings& b) {
 }
 
 void draw_controls(ViewState& v) {
-  place_window(v, 0.0f, 0.0f, 0.2f, 0.62f);
+  place_window(v, 0.0f, 0.0f, 0.2f, 0.70f);
   ImGui::Begin("Controls");
   const auto& s = *v.snap;
   if (!v.settings_init && s.loaded) {

@@ -16,7 +16,7 @@ static std::vector<int> path_to(const std::vector<HistoryNode>& h, int id) {
 }
 
 void draw_history(ViewState& v) {
-  place_window(v, 0.0f, 0.62f, 0.2f, 0.38f);
+  place_window(v, 0.0f, 0.70f, 0.2f, 0.30f);
   ImGui::Begin("History");
   const auto& s = *v.snap;
   if (!s.history || s.history->empty()) {
@@ -25,29 +25,27 @@ void draw_history(ViewState& v) {
     return;
   }
   const auto& h = *s.history;
-  // Keep the path while the current node lies on it (scrubbing); otherwise the path ends here,
-  // extended by newest children.
-  if (std::find(v.tip_path.begin(), v.tip_path.end(), s.current) == v.tip_path.end() ||
-      (!v.tip_path.empty() && v.tip_path.back() >= int(h.size()))) {
-    int tip = s.current;
-    for (bool more = true; more;) {
-      more = false;
-      for (const auto& n : h)
-        if (n.parent == tip) {
-          tip = n.id;
-          more = true;
-        }
-      if (tip == s.current) break;
-    }
-    v.tip_path = path_to(h, tip);
-  } else if (!v.tip_path.empty()) {
-    // New nodes below the tip extend the path (play appends).
+  // Children lists, rebuilt only when the history changes (play adds a node per round).
+  if (v.kids_of != s.history.get()) {
+    v.kids.assign(h.size(), {});
     for (const auto& n : h)
-      if (n.parent == v.tip_path.back()) v.tip_path.push_back(n.id);
+      if (n.parent >= 0) v.kids[n.parent].push_back(n.id);
+    v.kids_of = s.history.get();
   }
-  int at = int(std::find(v.tip_path.begin(), v.tip_path.end(), s.current) - v.tip_path.begin());
+  auto newest_leaf = [&](int id) {
+    while (!v.kids[id].empty()) id = v.kids[id].back();
+    return id;
+  };
+  // Keep the path while the current node lies on it (scrubbing); otherwise the path runs through
+  // here to the newest leaf below. New nodes below the tip extend it.
+  const bool on_path = std::find(v.tip_path.begin(), v.tip_path.end(), s.current) != v.tip_path.end() &&
+                       v.tip_path.back() < int(h.size());
+  if (!on_path) v.tip_path = path_to(h, newest_leaf(s.current));
+  else
+    while (!v.kids[v.tip_path.back()].empty()) v.tip_path.push_back(v.kids[v.tip_path.back()].back());
+  const int at = int(std::find(v.tip_path.begin(), v.tip_path.end(), s.current) - v.tip_path.begin());
   int branches = 0;
-  for (const auto& n : h) branches += std::count_if(h.begin(), h.end(), [&](const HistoryNode& m) { return m.parent == n.id; }) > 1;
+  for (const auto& k : v.kids) branches += k.size() > 1;
   ImGui::TextDisabled("%zu steps, %d branch points", h.size(), branches);
   ImGui::SetNextItemWidth(-1);
   int pos = at;
@@ -59,43 +57,40 @@ void draw_history(ViewState& v) {
     v.send(c);
   }
   v.remember("scrub");
+  auto go = [&](const HistoryNode& n) {
+    if (!n.restorable || n.id == s.current) return;
+    LabCommand c;
+    c.kind = CmdKind::Goto;
+    c.node = n.id;
+    v.send(c);
+  };
   ImGui::BeginChild("nodes");
-  for (int k = 0; k < int(v.tip_path.size()); ++k) {
-    const auto& n = h[v.tip_path[k]];
-    const bool cur = n.id == s.current;
-    const int kids = int(std::count_if(h.begin(), h.end(), [&](const HistoryNode& m) { return m.parent == n.id; }));
-    char label[256];
-    std::snprintf(label, sizeof label, "%3d  %s%s##n%d", k, n.label.c_str(), kids > 1 ? "  (+branch)" : "", n.id);
-    if (!n.restorable) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    if (k > at) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    if (ImGui::Selectable(label, cur) && !cur && n.restorable) {
-      LabCommand c;
-      c.kind = CmdKind::Goto;
-      c.node = n.id;
-      v.send(c);
-    }
-    if (k > at) ImGui::PopStyleColor();
-    if (!n.restorable) ImGui::PopStyleColor();
-    if (cur && s.busy) ImGui::SetScrollHereY(1.0f);
-    if (kids > 1 && ImGui::IsItemHovered()) {
-      ImGui::BeginTooltip();
-      ImGui::TextDisabled("branches from here (click one to go there):");
-      ImGui::EndTooltip();
-    }
-    // Other branches from this node, listed under it.
-    if (kids > 1)
-      for (const auto& m : h)
-        if (m.parent == n.id && (k + 1 >= int(v.tip_path.size()) || m.id != v.tip_path[k + 1])) {
-          char b[256];
-          std::snprintf(b, sizeof b, "      \\ %s##b%d", m.label.c_str(), m.id);
-          if (ImGui::Selectable(b) && m.restorable) {
-            LabCommand c;
-            c.kind = CmdKind::Goto;
-            c.node = m.id;
-            v.send(c);
-          }
+  // Only the visible lines are laid out: a long play session has thousands of steps.
+  ImGuiListClipper clip;
+  clip.Begin(int(v.tip_path.size()));
+  while (clip.Step())
+    for (int k = clip.DisplayStart; k < clip.DisplayEnd; ++k) {
+      const auto& n = h[v.tip_path[k]];
+      const auto& kids = v.kids[n.id];
+      char label[256];
+      std::snprintf(label, sizeof label, "%3d  %s%s##n%d", k, n.label.c_str(),
+                    kids.size() > 1 ? "  (+branches)" : "", n.id);
+      const bool dim = !n.restorable || k > at;
+      if (dim) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      if (ImGui::Selectable(label, n.id == s.current)) go(n);
+      if (dim) ImGui::PopStyleColor();
+      // Other branches from here: right-click lists them.
+      if (kids.size() > 1 && ImGui::BeginPopupContextItem()) {
+        ImGui::TextDisabled("branches from step %d", k);
+        for (int c : kids) {
+          const auto& m = h[c];
+          if (ImGui::Selectable((m.label + "##b" + std::to_string(m.id)).c_str())) go(m);
         }
-  }
+        ImGui::EndPopup();
+      }
+      if (kids.size() > 1 && ImGui::IsItemHovered()) ImGui::SetTooltip("right-click: the other branches from here");
+    }
+  if (s.busy && at == int(v.tip_path.size()) - 1) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();
   ImGui::End();
 }

@@ -19,7 +19,9 @@ void draw_open(ViewState& v) {
   if (v.open_path.empty() && v.snap) v.open_path = v.snap->checkpoint;
   if (std::strncmp(buf, v.open_path.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.open_path.c_str());
   ImGui::SetNextItemWidth(-80);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+  v.remember("open_path");
   v.open_path = buf;
   ImGui::SameLine();
   if (ImGui::Button("Open") || enter) {

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -49,7 +50,7 @@ void row_tooltip(ViewState& v, int row) {
   const auto st = RowStatus(c.status[row]);
   ImGui::Text("position %lld  (%s)", (long long)(s.offset + row), status_name(st));
   ImGui::Text("token     '%s'", row_text(v, row).c_str());
-  ImGui::Text("entropy   %.3f %s", to_units(c.entropy[row], v.units), v.units == Units::Options ? "options" : units_name(v.units));
+  ImGui::Text("entropy   %.3f %s", to_units(std::max(0.0f, c.entropy[row]), v.units), v.units == Units::Options ? "options" : units_name(v.units));
   if (row < int(c.update.size())) ImGui::Text("update    %.2e  (|dx|/|x|, last iteration)", c.update[row]);
   if (st == RowStatus::Partial) ImGui::Text("alpha     %.2f", c.alpha[row]);
   if (st != RowStatus::Past) {
@@ -68,7 +69,7 @@ void row_tooltip(ViewState& v, int row) {
 }
 
 void draw_plot(ViewState& v) {
-  place_window(v, 0.2f, 0.0f, 0.55f, 0.62f);
+  place_window(v, 0.2f, 0.0f, 0.55f, 0.70f);
   ImGui::Begin("Entropy", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const auto& s = *v.snap;
 
@@ -85,11 +86,14 @@ void draw_plot(ViewState& v) {
   ImGui::SameLine(0, 30);
   ImGui::TextDisabled("o free   * collapsed   half: partial   [] pinned   . past");
   if (!s.error.empty() && s.error_seq > v.error_seen) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
-    ImGui::TextWrapped("error: %s", s.error.c_str());
-    ImGui::PopStyleColor();
-    ImGui::SameLine();
+    // Errors in ink on a framed band: the accent stays reserved for the boundary and the collapse.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+    ImGui::BeginChild("error", ImVec2(-1, ImGui::GetTextLineHeight() * 2.6f), true, ImGuiWindowFlags_NoScrollbar);
     if (ImGui::SmallButton("dismiss")) v.error_seen = s.error_seq;
+    ImGui::SameLine();
+    ImGui::TextWrapped("error: %s", s.error.c_str());
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
   }
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -21,9 +21,8 @@ void draw_spacetime(ViewState& v) {
   // Rows stay at most 4 pixels tall, so a short session fills the top, not the whole panel.
   const int W = std::max(16, int(avail.x - lm)),
             H = std::max(16, std::min(int(avail.y - bm), 4 * std::max<int>(4, int(tl.size()))));
-  // Rebuilding the texture costs rows x positions; while running, at most 8 times a second.
   const bool stale = s.version != v.heat_version || v.heat_fb.w != W || v.heat_fb.h != H;
-  if (stale && (!s.busy || v.now - v.heat_drawn_at > 0.125 || v.heat_fb.tex == 0)) {
+  if (stale || v.heat_fb.tex == 0) {
     v.heat_extent = v.heat->render(tl, float(s.log_vocab > 0 ? s.log_vocab : 8.0), v.pal, W, H, v.heat_fb);
     v.heat_version = s.version;
     v.heat_drawn_at = v.now;

@@ -14,7 +14,7 @@ static ImU32 mix(const Rgba& a, const Rgba& b, float t, float alpha = 1) {
 }
 
 void draw_tokens(ViewState& v) {
-  place_window(v, 0.2f, 0.62f, 0.55f, 0.38f);
+  place_window(v, 0.2f, 0.70f, 0.55f, 0.30f);
   ImGui::Begin("Tokens");
   const auto& s = *v.snap;
   const auto& c = s.cur;
