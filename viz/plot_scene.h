@@ -19,6 +19,7 @@ struct PlotScene {
   std::vector<float> ghost;               // nats per row before the last collapse (NaN: none)
   std::vector<float> grid;                // nats of the horizontal grid lines
   int n_past = 0;
+  int row0 = 0;                           // window row of the scene's first row (zoomed view)
   int hover = -1;                         // row under the mouse
   int accent = -1;                        // row of the last collapse (the accent mark)
   float scale = 1;                        // line widths and markers (export at 4K uses > 1)

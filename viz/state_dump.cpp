@@ -32,11 +32,15 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "clicks_measured " << v.click_latency_ms.size() << "\n";
     // Screen coordinates of each row's marker in the plot (window pos + ImGui coords).
     const auto& sc = v.scene;
-    for (int i = 0; i < c.length && i < sc.rows(); ++i) {
+    // Rows left of a zoomed plot have no marker: their coordinates are -1.
+    for (int i = 0; i < c.length; ++i) {
+      const int k = i - sc.row0;
+      const bool shown = k >= 0 && k < sc.rows();
       char b[256];
-      std::snprintf(b, sizeof b, "row %d %.1f %.1f %s %.5f %.4f %d\n", i, wx + v.plot_rect.x + sc.x_of(float(i)),
-                    wy + v.plot_rect.y + sc.y_of(sc.entropy[i]), status_name(RowStatus(c.status[i])), c.entropy[i],
-                    c.alpha[i], c.argmax[i]);
+      std::snprintf(b, sizeof b, "row %d %.1f %.1f %s %.5f %.4f %d\n", i,
+                    shown ? wx + v.plot_rect.x + sc.x_of(float(k)) : -1.0f,
+                    shown ? wy + v.plot_rect.y + sc.y_of(sc.entropy[k]) : -1.0f, status_name(RowStatus(c.status[i])),
+                    c.entropy[i], c.alpha[i], c.argmax[i]);
       f << b;
     }
     for (const auto& [name, r] : v.rects) {

@@ -27,6 +27,8 @@ struct ViewState {
   std::shared_ptr<const LabSnapshot> snap;   // what this frame draws
   Palette pal;
   Units units = Units::Nats;
+  bool focus = true;               // plot the future and the last `focus_past` past rows only
+  int focus_past = 24;
 
   // Renderers and their targets (created once the GL context exists).
   std::unique_ptr<PlotRenderer> plot;

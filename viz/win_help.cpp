@@ -17,7 +17,7 @@ void draw_help(ViewState& v) {
       {"M", "mint the first future row into the past"},
       {"R", "reset with the prompt"},
       {"Ctrl+Z / Left", "undo"},
-      {"Ctrl+Y / Ctrl+Shift+Z / Right", "redo"},
+      {"Ctrl+Y / Right", "redo (also Ctrl+Shift+Z)"},
       {"U", "cycle units: nats, bits, exp(H)"},
       {"Ctrl+O", "open a checkpoint"},
       {"F1", "this window"},

@@ -83,8 +83,15 @@ void draw_plot(ViewState& v) {
   ImGui::SameLine();
   ImGui::RadioButton("exp(H)", &u, 2);
   v.units = Units(u);
-  ImGui::SameLine(0, 30);
-  ImGui::TextDisabled("o free   * collapsed   half: partial   [] pinned   . past");
+  ImGui::SameLine(0, 24);
+  ImGui::Checkbox("focus", &v.focus);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the future and the last %d past rows (off: the whole window)", v.focus_past);
+  ImGui::SameLine(0, 24);
+  ImGui::TextDisabled("marks (?)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("ring: free   disc: collapsed   half-filled ring: partial (by alpha)\n"
+                      "square: pinned   dot: past   faint curve: before the last collapse\n"
+                      "red: the past/future boundary and the last collapse");
   if (!s.error.empty() && s.error_seq > v.error_seen) {
     // Errors in ink on a framed band: the accent stays reserved for the boundary and the collapse.
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
@@ -105,31 +112,35 @@ void draw_plot(ViewState& v) {
   sc.pal = v.pal;
   sc.y_max = float(s.log_vocab > 0 ? s.log_vocab : 8.0);
   const auto& c = s.cur;
-  sc.entropy = c.entropy;
-  sc.status = c.status;
-  sc.alpha = c.alpha;
-  sc.n_past = c.n_past;
-  sc.ghost.assign(c.length, NAN);
+  // Zoomed: a long past would squeeze the future into a sliver at the right.
+  const int r0 = v.focus && c.n_past > v.focus_past + 8 ? c.n_past - v.focus_past : 0;
+  sc.row0 = r0;
+  sc.entropy.assign(c.entropy.begin() + r0, c.entropy.end());
+  sc.status.assign(c.status.begin() + r0, c.status.end());
+  sc.alpha.assign(c.alpha.begin() + r0, c.alpha.end());
+  sc.n_past = c.n_past - r0;
+  sc.ghost.assign(sc.rows(), NAN);
   for (size_t j = 0; j < s.ghost.size(); ++j) {
-    const int64_t i = s.ghost_offset + int64_t(j) - s.offset;
-    if (i >= 0 && i < c.length) sc.ghost[i] = s.ghost[j];
+    const int64_t i = s.ghost_offset + int64_t(j) - s.offset - r0;
+    if (i >= 0 && i < sc.rows()) sc.ghost[i] = s.ghost[j];
   }
-  sc.accent = s.last_collapse >= 0 ? int(s.last_collapse - s.offset) : -1;
-  if (sc.accent >= c.length) sc.accent = -1;
+  sc.accent = s.last_collapse >= 0 ? int(s.last_collapse - s.offset - r0) : -1;
+  if (sc.accent < 0 || sc.accent >= sc.rows()) sc.accent = -1;
   std::vector<std::string> labels;
   ticks(sc.y_max, v.units, sc.grid, labels);
 
   // Hover and click, in the scene's coordinates.
   const ImVec2 m = ImGui::GetMousePos();
   const bool inside = ImGui::IsWindowHovered() && m.x >= origin.x && m.y >= origin.y && m.x < origin.x + W && m.y < origin.y + H;
-  const int hit = inside ? sc.hit(m.x - origin.x, m.y - origin.y) : -1;
+  const int hit_scene = inside ? sc.hit(m.x - origin.x, m.y - origin.y) : -1;
+  const int hit = hit_scene >= 0 ? r0 + hit_scene : -1;  // window row
   if (!ImGui::IsPopupOpen("collapse")) v.hover = hit;
-  sc.hover = v.hover;
+  sc.hover = v.hover >= r0 ? v.hover - r0 : -1;
 
   // Redraw the texture only when what it shows changed.
   const uint64_t key = std::hash<std::string>()(std::to_string(s.version) + ":" + std::to_string(sc.w) + "x" +
                                                 std::to_string(sc.h) + ":" + std::to_string(sc.hover) + ":" +
-                                                std::to_string(u));
+                                                std::to_string(u) + ":" + std::to_string(r0));
   if (key != v.plot_key || v.plot_fb.tex == 0) {
     v.plot->render(sc, v.plot_fb);
     v.plot_key = key;
@@ -147,16 +158,16 @@ void draw_plot(ViewState& v) {
     const ImVec2 ts = ImGui::CalcTextSize(labels[k].c_str());
     dl->AddText(ImVec2(origin.x + sc.left - 8 - ts.x, origin.y + sc.y_of(sc.grid[k]) - th / 2), muted, labels[k].c_str());
   }
-  if (c.length > 0) {
-    const int every = c.length > 96 ? 16 : c.length > 48 ? 8 : 4;
-    for (int i = 0; i < c.length; ++i) {
-      const int64_t a = s.offset + i;
+  if (sc.rows() > 0) {
+    const int every = sc.rows() > 96 ? 16 : sc.rows() > 48 ? 8 : 4;
+    for (int i = 0; i < sc.rows(); ++i) {
+      const int64_t a = s.offset + r0 + i;
       if (a % every != 0) continue;
       const std::string t = std::to_string(a);
       const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
       dl->AddText(ImVec2(origin.x + sc.x_of(float(i)) - ts.x / 2, origin.y + sc.h - sc.bottom + 6), muted, t.c_str());
     }
-    if (c.n_past > 0 && c.n_past < c.length) {
+    if (sc.n_past > 0 && sc.n_past < sc.rows()) {
       const float bx = origin.x + sc.boundary_x();
       const ImVec2 ps = ImGui::CalcTextSize("past");
       dl->AddText(ImVec2(bx - ps.x - 8, origin.y + sc.top - 4), accent, "past");
