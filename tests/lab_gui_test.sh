@@ -106,6 +106,17 @@ shot 6-bad-checkpoint
   && ok "a bad checkpoint shows an error and the session stays" || bad "bad checkpoint: error_seq $(field error_seq), loaded $(field loaded)"
 kill -0 $PID 2>/dev/null && ok "the lab is still running" || bad "the lab died on a bad checkpoint"
 
+# 6. A good checkpoint from the same dialog: a fresh session (one history step) on it.
+CKPT="$(cd "$(dirname "$0")/.." && pwd)/checkpoints/default.safetensors"
+ERR1=$(field error_seq)
+xdotool key ctrl+o
+for _ in $(seq 20); do dump; grep -q "^rect open_path" "$STATE" && break; sleep 0.3; done
+xdotool key ctrl+a; xdotool type --delay 20 "$CKPT"; sleep 0.3; xdotool key Return; sleep 1
+xdotool mousemove 700 60
+wait_idle
+[ "$(field nodes)" = 1 ] && [ "$(field error_seq)" = "$ERR1" ] && [ "$(field converged)" = 1 ] \
+  && ok "opening a checkpoint from the UI starts a fresh converged session" || bad "reopen: nodes $(field nodes), errors $(field error_seq)"
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
