@@ -11,6 +11,7 @@
 #include "model/errors.h"
 #include "model/policies.h"
 #include "model/tokenizer.h"
+#include "viz/session_script.h"
 
 namespace wfc::app {
 
@@ -24,7 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kTimelineCap = 4096;  // iterations the spacetime view keeps
 
 // Everything the worker thread owns. Only run() touches it.
-struct LabWorker::Session {
+struct Session {
   // The checkpoint.
   std::string path;
   std::vector<std::pair<std::string, std::string>> info;
@@ -64,6 +65,9 @@ struct LabWorker::Session {
     int ghost_n_past = 0;
     std::vector<std::shared_ptr<const TimelineRow>> timeline;
     size_t n_converge = 0;
+    std::vector<std::string> lines;  // the action as session-script lines (concrete tokens)
+    int64_t iter_at_action = 0;      // engine iteration right after the action
+    int64_t iter_left = 0;           // engine iteration when the node was last left
   };
   std::vector<Node> nodes;
   int current = -1;
@@ -140,8 +144,9 @@ namespace {
 
 // Session operations, run on the worker thread.
 struct Ops {
-  LabWorker::Session& s;
+  Session& s;
   size_t max_states;
+  bool auto_converge = true;
 
   EngineConfig engine_config() const {
     EngineConfig e;
@@ -233,6 +238,14 @@ struct Ops {
     n.last_collapse = s.last_collapse;
     n.timeline = s.timeline;
     n.n_converge = s.converge_iters.size();
+    n.iter_left = s.engine->iteration();
+  }
+
+  void line(const std::string& l) {
+    if (s.current >= 0) s.nodes[s.current].lines.push_back(l);
+  }
+  void mark_action_done() {
+    if (s.current >= 0 && s.engine) s.nodes[s.current].iter_at_action = s.engine->iteration();
   }
 
   void drop_old_states() {
@@ -252,18 +265,24 @@ struct Ops {
   // Every action that changes the window starts a new node (a branch when taken mid-history).
   void begin_action(const std::string& label) {
     save_current();
-    LabWorker::Session::Node n;
+    Session::Node n;
     n.pub.id = int(s.nodes.size());
     n.pub.parent = s.current;
     n.pub.label = label;
     n.pub.iteration = s.engine ? s.cur.iteration : 0;
+    n.iter_at_action = n.iter_left = s.engine ? s.engine->iteration() : 0;
     s.nodes.push_back(std::move(n));
     s.current = int(s.nodes.size()) - 1;
     drop_old_states();
     publish_history();
   }
 
-  void start_converge(uint64_t id) {
+  void start_converge(uint64_t id, bool forced = false) {
+    mark_action_done();
+    if (!auto_converge && !forced) {
+      s.done_id = id;
+      return;
+    }
     s.converging = true;
     s.conv_count = 0;
     s.conv_t0 = Clock::now();
@@ -292,6 +311,11 @@ struct Ops {
     s.converge_ms.clear();
     s.pending_event = TimelineRow::Reset;
     s.pending_event_pos = 0;
+    line("future " + std::to_string(s.settings.future));
+    line("seed " + std::to_string(s.settings.seed));
+    line("mask " + (s.settings.mask.empty() ? std::string("checkpoint") : s.settings.mask));
+    line(std::string("drift ") + (s.settings.pin_past ? "off" : "on"));
+    line("prompt " + prompt);
   }
 
   std::string quoted(int tok) const { return "'" + s.text(tok) + "'"; }
@@ -304,17 +328,32 @@ struct Ops {
     s.last_collapse = abs;
     s.pending_event = TimelineRow::Collapse;
     s.pending_event_pos = abs;
-    (void)t;
+    line("collapse " + std::to_string(abs) + " full " + std::to_string(t));
   }
 
   int mint_one() {
     const bool full = s.engine->length() == s.net->cfg.block_size;
     const int64_t abs = s.offset + s.engine->n_past();
     const int t = s.engine->mint();
+    line("mint");
     if (full) ++s.offset;
     s.pending_event = TimelineRow::Mint;
     s.pending_event_pos = abs;
     return t;
+  }
+
+  void partial(int pos, float alpha, int hold, int token) {
+    s.engine->collapse_partial(pos, alpha, hold, token);
+    // The token the blend went toward, so a replay blends toward the same one.
+    const int t = token >= 0 ? token : s.engine->snapshot().argmax[pos];
+    viz::ScriptAction a;
+    a.kind = viz::ScriptAction::Collapse;
+    a.n = s.offset + pos;
+    a.mode = "partial";
+    a.alpha = alpha;
+    a.token = t;
+    a.hold = hold;
+    line(viz::format_action(a));
   }
 
   // The policy's choice applied; returns a label for history.
@@ -325,9 +364,10 @@ struct Ops {
     std::string label;
     for (const auto& c : choices) {
       if (c.partial) {
-        s.engine->collapse_partial(c.pos, c.alpha, 0);
+        partial(c.pos, c.alpha, 0, -1);
       } else {
-        s.engine->collapse(c.pos, s.settings.sample ? Pick::Sample : Pick::Argmax);
+        const int t = s.engine->collapse(c.pos, s.settings.sample ? Pick::Sample : Pick::Argmax);
+        line("collapse " + std::to_string(s.offset + c.pos) + " full " + std::to_string(t));
       }
       s.last_collapse = s.offset + c.pos;
       s.pending_event = TimelineRow::Collapse;
@@ -370,7 +410,7 @@ struct Ops {
       case CmdKind::Converge:
         st.playing = false;
         begin_action("converge");
-        start_converge(c.id);
+        start_converge(c.id, true);
         break;
       case CmdKind::Play:
         st.playing = true;
@@ -407,7 +447,7 @@ struct Ops {
         if (c.token >= 0) label += " -> " + quoted(c.token);
         begin_action(label);
         take_ghost();
-        st.engine->collapse_partial(c.pos, c.alpha, c.hold, c.token);
+        partial(c.pos, c.alpha, c.hold, c.token);
         st.last_collapse = st.offset + c.pos;
         st.pending_event = TimelineRow::Collapse;
         st.pending_event_pos = st.last_collapse;
@@ -418,6 +458,8 @@ struct Ops {
         check_pos(c.pos);
         begin_action("pin " + std::to_string(st.offset + c.pos));
         st.engine->pin(c.pos);
+        line("pin " + std::to_string(st.offset + c.pos));
+        mark_action_done();
         st.cur = st.engine->snapshot();
         st.done_id = c.id;
         break;
@@ -425,6 +467,7 @@ struct Ops {
         check_pos(c.pos);
         begin_action("release " + std::to_string(st.offset + c.pos));
         st.engine->release(c.pos);
+        line("release " + std::to_string(st.offset + c.pos));
         start_converge(c.id);
         break;
       case CmdKind::Mint: {
@@ -461,9 +504,11 @@ struct Ops {
         break;
       }
       case CmdKind::Settings: {
-        const bool reseed = c.settings.seed != st.settings.seed;
-        apply_settings(c.settings);
-        (void)reseed;  // the seed and the future length take effect on the next reset
+        const auto before = st.settings;
+        apply_settings(c.settings);  // the seed and the future length take effect on the next reset
+        // What changes the iterations goes into the script, so a replay runs the same way.
+        if (before.mask != st.settings.mask) line("mask " + (st.settings.mask.empty() ? std::string("checkpoint") : st.settings.mask));
+        if (before.pin_past != st.settings.pin_past) line(std::string("drift ") + (st.settings.pin_past ? "off" : "on"));
         st.done_id = c.id;
         break;
       }
@@ -540,61 +585,144 @@ struct Ops {
 
 }  // namespace
 
-void LabWorker::run() {
+struct LabSession::Impl {
   Session s;
-  s.settings = opt_.settings;
-  s.prompt = opt_.prompt;
-  s.threads = opt_.threads;
-  Ops ops{s, opt_.max_states};
+  Ops ops{s, 0};
   uint64_t version = 0;
-  try {
-    s.device = pick_device(opt_.device);
-    ops.apply_settings(s.settings);
-  } catch (const std::exception& e) {
-    s.error = e.what();
-    ++s.error_seq;
-  }
+};
 
-  auto publish = [&] {
+LabSession::LabSession(const LabWorkerOptions& opt, bool auto_converge) : impl_(std::make_unique<Impl>()) {
+  auto& s = impl_->s;
+  s.settings = opt.settings;
+  s.prompt = opt.prompt;
+  s.threads = opt.threads;
+  impl_->ops.max_states = opt.max_states;
+  impl_->ops.auto_converge = auto_converge;
+  s.device = pick_device(opt.device);
+  impl_->ops.apply_settings(s.settings);
+}
+
+LabSession::~LabSession() = default;
+
+void LabSession::handle(const LabCommand& c) {
+  auto& s = impl_->s;
+  try {
+    impl_->ops.handle(c);
+  } catch (...) {
+    s.done_id = c.id;
+    throw;
+  }
+  if (c.kind == CmdKind::Load) s.error.clear();  // a checkpoint that opened ends the last error's story
+  // Show an action's effect at once, before its first iteration.
+  const bool changed = c.kind != CmdKind::Settings && c.kind != CmdKind::Pause && c.kind != CmdKind::Play &&
+                       c.kind != CmdKind::Goto && c.kind != CmdKind::Step;
+  if (s.engine && (changed || s.cur.length == 0)) s.cur = s.engine->snapshot();
+}
+
+bool LabSession::active() const { return impl_->s.converging || impl_->s.playing; }
+
+void LabSession::work() {
+  try {
+    impl_->ops.work();
+  } catch (...) {
+    impl_->s.converging = impl_->s.playing = false;
+    throw;
+  }
+}
+
+void LabSession::note_error(const std::string& msg) {
+  impl_->s.error = msg;
+  ++impl_->s.error_seq;
+}
+
+std::shared_ptr<LabSnapshot> LabSession::snapshot() {
+  const auto& s = impl_->s;
+  auto p = std::make_shared<LabSnapshot>();
+  p->version = ++impl_->version;
+  p->loaded = bool(s.engine);
+  p->checkpoint = s.path;
+  p->info = s.info;
+  p->masks = s.masks;
+  p->policies = policy_names();
+  p->vocab = s.vocab;
+  p->log_vocab = s.vocab ? std::log(double(s.vocab->size())) : 0;
+  p->cur = s.cur;
+  p->offset = s.offset;
+  p->ghost = s.ghost;
+  p->ghost_offset = s.ghost_offset;
+  p->ghost_n_past = s.ghost_n_past;
+  p->last_collapse = s.last_collapse;
+  if (s.engine) p->past_tokens = s.engine->past_tokens();
+  p->timeline = s.timeline;
+  p->converge_iters = s.converge_iters;
+  p->converge_ms = s.converge_ms;
+  p->history = s.history_pub;
+  p->current = s.current;
+  p->settings = s.settings;
+  p->playing = s.playing;
+  p->busy = s.converging || s.playing;
+  p->done_id = s.done_id;
+  p->iter_ms = s.cur.ms;
+  p->error = s.error;
+  p->error_seq = s.error_seq;
+  return p;
+}
+
+std::string LabSession::script() const {
+  const auto& s = impl_->s;
+  std::vector<int> path;
+  for (int n = s.current; n >= 0; n = s.nodes[n].pub.parent) path.push_back(n);
+  std::string out = "# wfc session script, saved by the lab from checkpoint " + s.path + "\n";
+  out += "# Replay: wfc export --checkpoint CHECKPOINT --script THIS --out DIR\n";
+  out += "title " + s.path.substr(s.path.find_last_of('/') + 1) + "\n";
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    const auto& n = s.nodes[*it];
+    out += "# " + n.pub.label + "\n";
+    for (const auto& l : n.lines) out += l + "\n";
+    const int64_t left = *it == s.current && s.engine ? s.engine->iteration() : n.iter_left;
+    if (left > n.iter_at_action) out += "step " + std::to_string(left - n.iter_at_action) + "\n";
+    out += "frame\n";  // one frame per history step
+  }
+  return out;
+}
+
+std::string LabWorker::script() {
+  LabCommand c;
+  c.kind = CmdKind::Pause;
+  c.text = "\x01script";  // asks the worker thread for the script (it owns the session)
+  const uint64_t id = send(c);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (script_done_ >= id) return script_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+void LabWorker::run() {
+  std::unique_ptr<LabSession> session;
+  try {
+    session = std::make_unique<LabSession>(opt_, true);
+  } catch (const std::exception& e) {
     auto p = std::make_shared<LabSnapshot>();
-    p->version = ++version;
-    p->loaded = bool(s.engine);
-    p->checkpoint = s.path;
-    p->info = s.info;
-    p->masks = s.masks;
-    p->policies = policy_names();
-    p->vocab = s.vocab;
-    p->log_vocab = s.vocab ? std::log(double(s.vocab->size())) : 0;
-    p->cur = s.cur;
-    p->offset = s.offset;
-    p->ghost = s.ghost;
-    p->ghost_offset = s.ghost_offset;
-    p->ghost_n_past = s.ghost_n_past;
-    p->last_collapse = s.last_collapse;
-    if (s.engine) p->past_tokens = s.engine->past_tokens();
-    p->timeline = s.timeline;
-    p->converge_iters = s.converge_iters;
-    p->converge_ms = s.converge_ms;
-    p->history = s.history_pub;
-    p->current = s.current;
-    p->settings = s.settings;
-    p->playing = s.playing;
-    p->busy = s.converging || s.playing;
-    p->done_id = s.done_id;
-    p->iter_ms = s.cur.ms;
-    p->error = s.error;
-    p->error_seq = s.error_seq;
+    p->error = e.what();
+    p->error_seq = 1;
+    std::lock_guard<std::mutex> l(mu_);
+    snap_ = p;
+    return;
+  }
+  auto publish = [&] {
+    auto p = session->snapshot();
     std::lock_guard<std::mutex> l(mu_);
     snap_ = p;
   };
-
   for (;;) {
     LabCommand c;
     bool got = false;
     {
       std::unique_lock<std::mutex> l(mu_);
-      if (queue_.empty() && !s.converging && !s.playing)
-        cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty() && !session->active()) cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
       if (stop_) return;
       if (!queue_.empty()) {
         c = std::move(queue_.front());
@@ -603,32 +731,31 @@ void LabWorker::run() {
       }
     }
     if (got) {
-      try {
-        ops.handle(c);
-        // Show an action's effect at once, before its first iteration.
-        const bool changed = c.kind != CmdKind::Settings && c.kind != CmdKind::Pause &&
-                             c.kind != CmdKind::Play && c.kind != CmdKind::Goto && c.kind != CmdKind::Step;
-        if (s.engine && (changed || s.cur.length == 0)) s.cur = s.engine->snapshot();
-      } catch (const std::exception& e) {
-        // Errors go to the UI; the session stays as it was.
-        s.error = e.what();
-        ++s.error_seq;
-        s.done_id = c.id;
+      if (c.kind == CmdKind::Pause && c.text == "\x01script") {
+        std::string sc = session->script();
+        std::lock_guard<std::mutex> l(mu_);
+        script_ = std::move(sc);
+        script_done_ = c.id;
+      } else {
+        try {
+          session->handle(c);
+        } catch (const std::exception& e) {
+          session->note_error(e.what());  // errors go to the UI; the session stays as it was
+        }
       }
       publish();
       continue;
     }
     try {
-      ops.work();
+      session->work();
     } catch (const std::exception& e) {
-      s.error = e.what();
-      ++s.error_seq;
-      s.converging = s.playing = false;
+      session->note_error(e.what());
     }
     publish();
-    if (s.settings.delay_ms > 0 && (s.converging || s.playing)) {
+    const int delay = snap_ ? snap_->settings.delay_ms : 0;
+    if (delay > 0 && session->active()) {
       std::unique_lock<std::mutex> l(mu_);
-      cv_.wait_for(l, std::chrono::milliseconds(s.settings.delay_ms), [&] { return stop_ || !queue_.empty(); });
+      cv_.wait_for(l, std::chrono::milliseconds(delay), [&] { return stop_ || !queue_.empty(); });
     }
   }
 }

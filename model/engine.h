@@ -85,6 +85,7 @@ class Engine {
   const EngineConfig& config() const { return cfg_; }
   EngineConfig& config() { return cfg_; }
   int n_past() const { return n_past_; }
+  int64_t iteration() const { return iteration_; }
   int length() const { return int(status_.size()); }
   int vocab() const { return V_; }
   const std::vector<RowStatus>& status() const { return status_; }

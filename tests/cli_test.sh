@@ -38,8 +38,17 @@ expect_rc 2 "garbage checkpoint" -- "$WFC" info "$WORK/bad.safetensors"
 expect_contains "$ERR" "bad.safetensors" "garbage file is named"
 one_line "$ERR" "garbage checkpoint"
 expect_rc 2 "view on a bad checkpoint fails before any window" -- "$WFC" view --checkpoint "$WORK/bad.safetensors"
-expect_rc 2 "export not landed says so" -- "$WFC" export
-expect_contains "$ERR" "not available yet" "export explains itself"
+expect_rc 2 "export without --script is a usage error" -- "$WFC" export --out "$WORK/x"
+expect_contains "$ERR" "--script is required" "export names the missing flag"
+expect_rc 2 "export of a missing script" -- "$WFC" export --script "$WORK/none.txt" --out "$WORK/x"
+one_line "$ERR" "missing script"
+expect_rc 2 "export with a bad --size" -- "$WFC" export --script "$WORK/none.txt" --out "$WORK/x" --size 12x
+if ! command -v ffmpeg >/dev/null; then
+  echo "frame" >"$WORK/one-frame.txt"
+  expect_rc 2 "export --video without ffmpeg says so" -- "$WFC" export --script "$WORK/one-frame.txt" --out "$WORK/v" --video "$WORK/v.mp4"
+  expect_contains "$ERR" "ffmpeg is not installed" "the video message names ffmpeg"
+  [ ! -e "$WORK/v" ] && ok "nothing written without ffmpeg" || bad "export wrote $WORK/v without ffmpeg"
+fi
 
 # train: every config field is a flag; bad configs fail in one line before any work.
 expect_rc 0 "train --help" -- "$WFC" train --help

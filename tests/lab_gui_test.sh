@@ -8,8 +8,10 @@ if [ "${3:-}" != "--inner" ]; then
   exec xvfb-run -a -s "-screen 0 1600x900x24" bash "$0" "$WFC" "$WORK" --inner
 fi
 source "$(dirname "$0")/lib.sh"
+HERE="$(cd "$(dirname "$0")" && pwd)"; WFC="$(realpath "$WFC")"; WORK="$(realpath "$WORK")"
 STATE="$WORK/state.txt"
 
+cd "$WORK"  # the export window writes next to where the lab runs
 "$WFC" view --config-dir "$WORK/cfg" --dump "$STATE" --quit-after 150 >"$WORK/lab.out" 2>"$WORK/lab.err" &
 PID=$!
 WID=$(timeout 60 xdotool search --sync --name "wfc lab" | head -1)
@@ -99,6 +101,7 @@ ERR0=$(field error_seq)
 xdotool key ctrl+o
 for _ in $(seq 20); do dump; grep -q "^rect open_path" "$STATE" && break; sleep 0.3; done
 grep -q "^rect open_path" "$STATE" && ok "Ctrl+O opened the checkpoint dialog" || bad "no checkpoint dialog"
+sleep 0.5  # the path box takes the keyboard focus a frame after the dialog appears
 xdotool key ctrl+a; xdotool type --delay 20 "$WORK/bad.safetensors"; sleep 0.3; xdotool key Return
 for _ in $(seq 20); do dump; [ "$(field error_seq)" -gt "$ERR0" ] && break; sleep 0.3; done
 shot 6-bad-checkpoint
@@ -107,15 +110,55 @@ shot 6-bad-checkpoint
 kill -0 $PID 2>/dev/null && ok "the lab is still running" || bad "the lab died on a bad checkpoint"
 
 # 6. A good checkpoint from the same dialog: a fresh session (one history step) on it.
-CKPT="$(cd "$(dirname "$0")/.." && pwd)/checkpoints/default.safetensors"
+CKPT="$HERE/../checkpoints/default.safetensors"
 ERR1=$(field error_seq)
 xdotool key ctrl+o
 for _ in $(seq 20); do dump; grep -q "^rect open_path" "$STATE" && break; sleep 0.3; done
+sleep 0.5
 xdotool key ctrl+a; xdotool type --delay 20 "$CKPT"; sleep 0.3; xdotool key Return; sleep 1
 xdotool mousemove 700 60
 wait_idle
+shot 7-reopened
 [ "$(field nodes)" = 1 ] && [ "$(field error_seq)" = "$ERR1" ] && [ "$(field converged)" = 1 ] \
-  && ok "opening a checkpoint from the UI starts a fresh converged session" || bad "reopen: nodes $(field nodes), errors $(field error_seq)"
+  && ok "opening a checkpoint from the UI starts a fresh converged session" \
+  || bad "reopen: nodes $(field nodes), errors $(field error_seq): $(grep '^error ' "$STATE")"
+
+# 7. What a person did by hand replays exactly: collapse a row, save the session script and the
+#    view from the Export window (Ctrl+E), then run the script through `wfc export` headless.
+NP=$(field n_past); T=$((NP + 2))
+read -r _ _ X Y _ <<<"$(row $T)"
+click "${X%.*}" "${Y%.*}"
+dump
+read -r BX BY <<<"$(rect_centre collapse_argmax)"
+click "$BX" "$BY"
+wait_idle
+xdotool key ctrl+e; sleep 0.8; dump
+read -r BX BY <<<"$(rect_centre save_script)"
+[ -n "$BX" ] && ok "Ctrl+E opened the export window" || bad "no export window"
+click "$BX" "$BY"
+read -r BX BY <<<"$(rect_centre export_view)"
+click "$BX" "$BY"; sleep 1
+xdotool mousemove 700 60
+wait_idle
+shot 8-export
+[ -s "$WORK/wfc-session.txt" ] && ok "session script saved ($(grep -vc '^#' "$WORK/wfc-session.txt") lines)" || bad "no session script"
+if [ -s "$WORK/wfc-export/view_001.png" ]; then
+  ok "view exported: $(identify -format '%wx%h' "$WORK/wfc-export/view_001.png") PNG"
+else bad "no exported view"; fi
+if "$WFC" export --script "$WORK/wfc-session.txt" --out "$WORK/replay" --format svg >/dev/null 2>"$WORK/replay.err"; then
+  last=$(tail -1 "$WORK/replay/frames.jsonl")
+  want_status=$(awk '$1=="row" {print $5}' "$STATE" | tr '\n' ' ')
+  got_status=$(grep -o '"status":\[[^]]*\]' <<<"$last" | tr -d '"status:[]' | tr ',' '\n' \
+               | awk '{split("past free collapsed partial pinned", n, " "); printf "%s ", n[$1+1]}')
+  [ "$want_status" = "$got_status" ] && ok "the replay ends with the lab's statuses" || bad "replay statuses: $got_status vs lab $want_status"
+  want_h=$(awk '$1=="row" {print $6}' "$STATE" | tr '\n' ' ')
+  got_h=$(grep -o '"entropy":\[[^]]*\]' <<<"$last" | sed 's/"entropy":\[//; s/\]//' | tr ',' ' ')
+  worst=$(awk -v a="$want_h" -v b="$got_h" 'BEGIN{n=split(a,x," "); split(b,y," "); m=0; for(i=1;i<=n;i++){d=x[i]-y[i]; if(d<0)d=-d; if(d>m)m=d}; print m}')
+  awk -v w="$worst" 'BEGIN{exit !(w < 1e-4)}' && ok "the replay ends with the lab's entropies (max difference $worst nats)" \
+    || bad "replay entropies differ by up to $worst nats"
+else
+  bad "the saved script does not replay: $(cat "$WORK/replay.err")"
+fi
 
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
@@ -124,7 +167,7 @@ wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 4-partial 5-undo 6-bad-checkpoint; do
+for f in 1-start 2-popup 3-collapsed 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "viz/frame_composer.h"
 #include "viz/state_dump.h"
 #include "viz/theme.h"
 #include "viz/windows.h"
@@ -165,6 +166,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     timed(6, draw_history);
     draw_help(v);
     draw_open(v);
+    draw_export(v);
     draw_status(v);
     v.reset_layout = false;
     v.keys.clear();
@@ -188,6 +190,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       prof[7] += secs() - a;
     }
+    run_exports(v);  // its own framebuffers and ImGui context; the window's frame is already drawn
     if (v.dump_requested) {
       int wx = 0, wy = 0;
       glfwGetWindowPos(win, &wx, &wy);
@@ -217,6 +220,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
       std::printf("lab profile: %-12s %.2f ms per frame\n", names[k], 1000 * prof[k] / std::max<size_t>(1, v.frame_ms.size()));
   }
   std::fflush(stdout);
+  v.composer.reset();
   v.plot.reset();
   v.heat.reset();
   v.plot_fb.release();

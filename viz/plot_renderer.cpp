@@ -117,8 +117,7 @@ void PlotRenderer::render(const PlotScene& s, Framebuffer& fb) {
   // The last collapse: the one accent mark in the curve.
   if (s.accent >= 0 && s.accent < L) {
     const float x = s.x_of(float(s.accent)), y = s.y_of(s.entropy[s.accent]);
-    shape(x, y, 9.0f * k, 2, p.accent, 2.0f * k);
-    shape(x, y, 4.2f * k, 1, p.accent);
+    shape(x, y, 9.0f * k, 2, p.accent, 2.0f * k);  // a ring: the row's own marker stays visible
   }
   }
 

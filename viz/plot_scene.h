@@ -3,11 +3,17 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "viz/lab_data.h"
 #include "viz/theme.h"
 
 namespace wfc::viz {
+
+enum class Units { Nats = 0, Bits = 1, Options = 2 };  // Options: exp(H), the effective choices
+double to_units(double nats, Units u);
+const char* units_name(Units u);
 
 struct PlotScene {
   float w = 800, h = 400;                 // target size, pixels
@@ -38,5 +44,12 @@ struct PlotScene {
     return i < 0 ? 0 : i >= rows() ? rows() - 1 : i;
   }
 };
+
+// The plot of a snapshot at a size: with `focus`, only the future and the last `focus_past` past
+// rows (a long past would squeeze the future into a sliver). Grid lines follow the units.
+PlotScene make_plot_scene(const LabSnapshot& s, float w, float h, Units u, bool focus, int focus_past,
+                          const Palette& pal, float scale = 1.0f);
+// Horizontal grid lines (nats) and their labels in the units.
+void plot_ticks(double ymax_nats, Units u, std::vector<float>& at, std::vector<std::string>& label);
 
 }  // namespace wfc::viz

@@ -28,6 +28,7 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "last_converge_iters " << (s.converge_iters.empty() ? 0 : s.converge_iters.back()) << "\n";
     f << "last_collapse " << s.last_collapse << "\n";
     f << "error_seq " << s.error_seq << "\n";
+    f << "error " << s.error << "\n";
     f << "popup_open " << (v.rects.count("collapse_argmax") ? 1 : 0) << "\n";
     f << "clicks_measured " << v.click_latency_ms.size() << "\n";
     // Screen coordinates of each row's marker in the plot (window pos + ImGui coords).

@@ -37,9 +37,9 @@ void apply_imgui_theme(const Palette& p) {
   c[ImGuiCol_Header] = v(p.grid, 0.7f);
   c[ImGuiCol_HeaderHovered] = v(p.muted, 0.4f);
   c[ImGuiCol_HeaderActive] = v(p.muted, 0.6f);
-  c[ImGuiCol_CheckMark] = v(p.accent);
+  c[ImGuiCol_CheckMark] = v(p.ink);  // the accent is kept for the boundary and the collapse
   c[ImGuiCol_SliderGrab] = v(p.muted);
-  c[ImGuiCol_SliderGrabActive] = v(p.accent);
+  c[ImGuiCol_SliderGrabActive] = v(p.ink);
   c[ImGuiCol_Separator] = v(p.grid);
 }
 

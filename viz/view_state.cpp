@@ -17,22 +17,4 @@ void ViewState::remember(const std::string& name) {
   rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
 
-double to_units(double nats, Units u) {
-  switch (u) {
-    case Units::Nats: return nats;
-    case Units::Bits: return nats / std::log(2.0);
-    case Units::Options: return std::exp(nats);
-  }
-  return nats;
-}
-
-const char* units_name(Units u) {
-  switch (u) {
-    case Units::Nats: return "nats";
-    case Units::Bits: return "bits";
-    case Units::Options: return "options exp(H)";
-  }
-  return "";
-}
-
 }  // namespace wfc::viz

@@ -16,7 +16,6 @@
 
 namespace wfc::viz {
 
-enum class Units { Nats = 0, Bits = 1, Options = 2 };  // Options: exp(H), the effective choices
 
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;  // window pixels
@@ -58,6 +57,20 @@ struct ViewState {
   LabSettings sent_settings;       // the last copy sent
   bool settings_init = false;
 
+  // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.
+  bool show_export = false;
+  int export_format = 0;           // 0 png, 1 svg
+  int export_w = 1920, export_h = 1080;
+  bool export_light = true, export_spacetime = false, export_tokens = true;
+  std::string export_dir = "wfc-export";
+  std::string script_path = "wfc-session.txt";
+  bool export_now = false;         // done after the frame is drawn, outside ImGui's frame
+  bool recording = false;
+  uint64_t recorded_version = 0;
+  int export_seq = 0, recorded = 0;
+  std::string export_msg;
+  std::unique_ptr<class FrameComposer> composer;
+
   // Windows.
   bool show_help = false, show_open = false, show_info = false;
   bool reset_layout = false;
@@ -97,8 +110,5 @@ struct ViewState {
   void remember(const std::string& name);  // the last ImGui item's rectangle, for the dump
 };
 
-// Entropy in the chosen units, and the units' name.
-double to_units(double nats, Units u);
-const char* units_name(Units u);
 
 }  // namespace wfc::viz

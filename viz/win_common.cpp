@@ -61,6 +61,7 @@ void handle_shortcuts(ViewState& v) {
     else if (k.key == GLFW_KEY_F1 && !k.repeat) v.show_help = !v.show_help;
     else if (ctrl && k.key == GLFW_KEY_O) v.show_open = true;
     else if (ctrl && k.key == GLFW_KEY_Q) v.quit = true;
+    else if (ctrl && k.key == GLFW_KEY_E) v.show_export = true;
     else if (io.WantTextInput) continue;  // typing (and Ctrl+Z) in a text box is not a command
     else if (ctrl && k.key == GLFW_KEY_Z) shift ? redo(v) : undo(v);
     else if (ctrl && k.key == GLFW_KEY_Y) redo(v);

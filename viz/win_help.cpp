@@ -20,6 +20,7 @@ void draw_help(ViewState& v) {
       {"Ctrl+Y / Right", "redo (also Ctrl+Shift+Z)"},
       {"U", "cycle units: nats, bits, exp(H)"},
       {"Ctrl+O", "open a checkpoint"},
+      {"Ctrl+E", "export frames (PNG/SVG), record, save the session script"},
       {"F1", "this window"},
       {"F12", "write a state dump (--dump FILE)"},
       {"Ctrl+Q", "quit"},

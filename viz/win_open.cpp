@@ -20,7 +20,8 @@ void draw_open(ViewState& v) {
   if (std::strncmp(buf, v.open_path.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.open_path.c_str());
   ImGui::SetNextItemWidth(-80);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-  const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+  // Focused and selected on opening: typing a path replaces the old one.
+  const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
   v.remember("open_path");
   v.open_path = buf;
   ImGui::SameLine();

@@ -11,30 +11,6 @@
 
 namespace wfc::viz {
 
-// Horizontal grid lines (in nats) and their labels in the chosen units.
-static void ticks(double ymax_nats, Units u, std::vector<float>& at, std::vector<std::string>& label) {
-  char b[32];
-  if (u == Units::Options) {
-    for (double m = 1; std::log(m) <= ymax_nats + 1e-9; m *= 10)
-      for (double k : {1.0, 3.0}) {
-        const double val = m * k;
-        if (std::log(val) > ymax_nats + 1e-9) break;
-        at.push_back(float(std::log(val)));
-        std::snprintf(b, sizeof b, "%.0f", val);
-        label.push_back(b);
-      }
-    return;
-  }
-  const double unit = u == Units::Bits ? std::log(2.0) : 1.0;
-  const double top = ymax_nats / unit;
-  const double step = top > 9 ? 2 : 1;
-  for (double t = 0; t <= top + 1e-9; t += step) {
-    at.push_back(float(t * unit));
-    std::snprintf(b, sizeof b, "%.0f", t);
-    label.push_back(b);
-  }
-}
-
 std::string row_text(const ViewState& v, int row) {
   const auto& s = *v.snap;
   if (!s.vocab || row < 0 || row >= s.cur.length) return "";
@@ -106,28 +82,12 @@ void draw_plot(ViewState& v) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float W = std::max(avail.x, 64.0f), H = std::max(avail.y, 64.0f);
-  PlotScene sc;
-  sc.w = std::floor(W);
-  sc.h = std::floor(H);
-  sc.pal = v.pal;
-  sc.y_max = float(s.log_vocab > 0 ? s.log_vocab : 8.0);
   const auto& c = s.cur;
-  // Zoomed: a long past would squeeze the future into a sliver at the right.
-  const int r0 = v.focus && c.n_past > v.focus_past + 8 ? c.n_past - v.focus_past : 0;
-  sc.row0 = r0;
-  sc.entropy.assign(c.entropy.begin() + r0, c.entropy.end());
-  sc.status.assign(c.status.begin() + r0, c.status.end());
-  sc.alpha.assign(c.alpha.begin() + r0, c.alpha.end());
-  sc.n_past = c.n_past - r0;
-  sc.ghost.assign(sc.rows(), NAN);
-  for (size_t j = 0; j < s.ghost.size(); ++j) {
-    const int64_t i = s.ghost_offset + int64_t(j) - s.offset - r0;
-    if (i >= 0 && i < sc.rows()) sc.ghost[i] = s.ghost[j];
-  }
-  sc.accent = s.last_collapse >= 0 ? int(s.last_collapse - s.offset - r0) : -1;
-  if (sc.accent < 0 || sc.accent >= sc.rows()) sc.accent = -1;
+  PlotScene sc = make_plot_scene(s, W, H, v.units, v.focus, v.focus_past, v.pal);
+  const int r0 = sc.row0;
+  std::vector<float> unused;
   std::vector<std::string> labels;
-  ticks(sc.y_max, v.units, sc.grid, labels);
+  plot_ticks(sc.y_max, v.units, unused, labels);
 
   // Hover and click, in the scene's coordinates.
   const ImVec2 m = ImGui::GetMousePos();

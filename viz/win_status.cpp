@@ -21,6 +21,7 @@ void draw_menu(ViewState& v) {
         }
       ImGui::EndMenu();
     }
+    if (ImGui::MenuItem("Export frames / session script...", "Ctrl+E")) v.show_export = true;
     if (ImGui::MenuItem("Write state dump", "F12")) v.dump_requested = true;
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) v.quit = true;
     ImGui::EndMenu();

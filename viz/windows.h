@@ -15,6 +15,8 @@ void draw_history(ViewState& v);
 void draw_help(ViewState& v);
 void draw_open(ViewState& v);
 void draw_status(ViewState& v);
+void draw_export(ViewState& v);
+void run_exports(ViewState& v);  // after the frame: writes what draw_export asked for
 void handle_shortcuts(ViewState& v);
 
 // Shared pieces.

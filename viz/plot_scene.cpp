@@ -1,0 +1,82 @@
+#include "viz/plot_scene.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace wfc::viz {
+
+double to_units(double nats, Units u) {
+  switch (u) {
+    case Units::Nats: return nats;
+    case Units::Bits: return nats / std::log(2.0);
+    case Units::Options: return std::exp(nats);
+  }
+  return nats;
+}
+
+const char* units_name(Units u) {
+  switch (u) {
+    case Units::Nats: return "nats";
+    case Units::Bits: return "bits";
+    case Units::Options: return "options exp(H)";
+  }
+  return "";
+}
+
+void plot_ticks(double ymax_nats, Units u, std::vector<float>& at, std::vector<std::string>& label) {
+  char b[32];
+  if (u == Units::Options) {
+    for (double m = 1; std::log(m) <= ymax_nats + 1e-9; m *= 10)
+      for (double k : {1.0, 3.0}) {
+        const double val = m * k;
+        if (std::log(val) > ymax_nats + 1e-9) break;
+        at.push_back(float(std::log(val)));
+        std::snprintf(b, sizeof b, "%.0f", val);
+        label.push_back(b);
+      }
+    return;
+  }
+  const double unit = u == Units::Bits ? std::log(2.0) : 1.0;
+  const double top = ymax_nats / unit;
+  const double step = top > 9 ? 2 : 1;
+  for (double t = 0; t <= top + 1e-9; t += step) {
+    at.push_back(float(t * unit));
+    std::snprintf(b, sizeof b, "%.0f", t);
+    label.push_back(b);
+  }
+}
+
+PlotScene make_plot_scene(const LabSnapshot& s, float w, float h, Units u, bool focus, int focus_past,
+                          const Palette& pal, float scale) {
+  PlotScene sc;
+  sc.w = std::floor(w);
+  sc.h = std::floor(h);
+  sc.scale = scale;
+  sc.left *= scale;
+  sc.right *= scale;
+  sc.top *= scale;
+  sc.bottom *= scale;
+  sc.pal = pal;
+  sc.y_max = float(s.log_vocab > 0 ? s.log_vocab : 8.0);
+  const auto& c = s.cur;
+  const int r0 = focus && c.n_past > focus_past + 8 ? c.n_past - focus_past : 0;
+  sc.row0 = r0;
+  if (c.length > 0) {
+    sc.entropy.assign(c.entropy.begin() + r0, c.entropy.end());
+    sc.status.assign(c.status.begin() + r0, c.status.end());
+    sc.alpha.assign(c.alpha.begin() + r0, c.alpha.end());
+  }
+  sc.n_past = c.n_past - r0;
+  sc.ghost.assign(sc.rows(), NAN);
+  for (size_t j = 0; j < s.ghost.size(); ++j) {
+    const int64_t i = s.ghost_offset + int64_t(j) - s.offset - r0;
+    if (i >= 0 && i < sc.rows()) sc.ghost[i] = s.ghost[j];
+  }
+  sc.accent = s.last_collapse >= 0 ? int(s.last_collapse - s.offset - r0) : -1;
+  if (sc.accent < 0 || sc.accent >= sc.rows()) sc.accent = -1;
+  std::vector<std::string> labels;
+  plot_ticks(sc.y_max, u, sc.grid, labels);
+  return sc;
+}
+
+}  // namespace wfc::viz
