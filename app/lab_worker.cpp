@@ -41,14 +41,17 @@ struct Session {
   std::unique_ptr<Policy> policy;
   std::string prompt;
 
-  // The window and the session.
-  int64_t offset = 0;
-  StepReport cur;
-  std::vector<float> ghost;
-  int64_t ghost_offset = 0;
-  int ghost_n_past = 0;
-  int64_t last_collapse = -1;
-  std::vector<std::shared_ptr<const TimelineRow>> timeline;
+  // What the views show of the window, saved whole with every history node.
+  struct View {
+    int64_t offset = 0;                  // tokens slid out of the window
+    StepReport cur;                      // the last iteration (or the state after an action)
+    std::vector<float> ghost;            // entropy before the last collapse
+    int64_t ghost_offset = 0;
+    int ghost_n_past = 0;
+    int64_t last_collapse = -1;          // absolute position
+    std::vector<std::shared_ptr<const TimelineRow>> timeline;
+  };
+  View view;
   std::vector<int> converge_iters;
   std::vector<double> converge_ms;
   TimelineRow::Event pending_event = TimelineRow::None;
@@ -58,12 +61,7 @@ struct Session {
   struct Node {
     HistoryNode pub;
     EngineState state;
-    int64_t offset = 0;
-    StepReport cur;
-    std::vector<float> ghost;
-    int64_t ghost_offset = 0, last_collapse = -1;
-    int ghost_n_past = 0;
-    std::vector<std::shared_ptr<const TimelineRow>> timeline;
+    View view;
     size_t n_converge = 0;
     std::vector<std::string> lines;  // the action as session-script lines (concrete tokens)
     int64_t iter_at_action = 0;      // engine iteration right after the action
@@ -230,13 +228,7 @@ struct Ops {
     auto& n = s.nodes[s.current];
     n.state = s.engine->save_state();
     n.pub.restorable = true;
-    n.offset = s.offset;
-    n.cur = s.cur;
-    n.ghost = s.ghost;
-    n.ghost_offset = s.ghost_offset;
-    n.ghost_n_past = s.ghost_n_past;
-    n.last_collapse = s.last_collapse;
-    n.timeline = s.timeline;
+    n.view = s.view;
     n.n_converge = s.converge_iters.size();
     n.iter_left = s.engine->iteration();
   }
@@ -255,7 +247,7 @@ struct Ops {
       if (kept <= max_states) break;
       if (n.pub.restorable && n.pub.id != s.current) {
         n.state = EngineState();
-        n.timeline.clear();
+        n.view.timeline.clear();
         n.pub.restorable = false;
         --kept;
       }
@@ -269,7 +261,7 @@ struct Ops {
     n.pub.id = int(s.nodes.size());
     n.pub.parent = s.current;
     n.pub.label = label;
-    n.pub.iteration = s.engine ? s.cur.iteration : 0;
+    n.pub.iteration = s.engine ? s.view.cur.iteration : 0;
     n.iter_at_action = n.iter_left = s.engine ? s.engine->iteration() : 0;
     s.nodes.push_back(std::move(n));
     s.current = int(s.nodes.size()) - 1;
@@ -290,9 +282,9 @@ struct Ops {
   }
 
   void take_ghost() {
-    s.ghost = s.cur.entropy;
-    s.ghost_offset = s.offset;
-    s.ghost_n_past = s.cur.n_past;
+    s.view.ghost = s.view.cur.entropy;
+    s.view.ghost_offset = s.view.offset;
+    s.view.ghost_n_past = s.view.cur.n_past;
   }
 
   void reset(const std::string& prompt, const std::string& label) {
@@ -302,11 +294,11 @@ struct Ops {
     std::vector<int> ids = s.tok->encode(prompt);
     if (ids.empty()) ids.push_back(1);  // <s>: an empty prompt still needs one past row
     s.engine->reset(ids);
-    s.offset = 0;
-    s.cur = s.engine->snapshot();
-    s.ghost.clear();
-    s.last_collapse = -1;
-    s.timeline.clear();
+    s.view.offset = 0;
+    s.view.cur = s.engine->snapshot();
+    s.view.ghost.clear();
+    s.view.last_collapse = -1;
+    s.view.timeline.clear();
     s.converge_iters.clear();
     s.converge_ms.clear();
     s.pending_event = TimelineRow::Reset;
@@ -321,11 +313,11 @@ struct Ops {
   std::string quoted(int tok) const { return "'" + s.text(tok) + "'"; }
 
   void collapse(int pos, int pick, int token) {
-    const int64_t abs = s.offset + pos;
+    const int64_t abs = s.view.offset + pos;
     take_ghost();
     const Pick how = pick == 1 ? Pick::Sample : pick == 2 ? Pick::Token : Pick::Argmax;
     const int t = s.engine->collapse(pos, how, token);
-    s.last_collapse = abs;
+    s.view.last_collapse = abs;
     s.pending_event = TimelineRow::Collapse;
     s.pending_event_pos = abs;
     line("collapse " + std::to_string(abs) + " full " + std::to_string(t));
@@ -333,10 +325,10 @@ struct Ops {
 
   int mint_one() {
     const bool full = s.engine->length() == s.net->cfg.block_size;
-    const int64_t abs = s.offset + s.engine->n_past();
+    const int64_t abs = s.view.offset + s.engine->n_past();
     const int t = s.engine->mint();
     line("mint");
-    if (full) ++s.offset;
+    if (full) ++s.view.offset;
     s.pending_event = TimelineRow::Mint;
     s.pending_event_pos = abs;
     return t;
@@ -348,7 +340,7 @@ struct Ops {
     const int t = token >= 0 ? token : s.engine->snapshot().argmax[pos];
     viz::ScriptAction a;
     a.kind = viz::ScriptAction::Collapse;
-    a.n = s.offset + pos;
+    a.n = s.view.offset + pos;
     a.mode = "partial";
     a.alpha = alpha;
     a.token = t;
@@ -358,7 +350,7 @@ struct Ops {
 
   // The policy's choice applied; returns a label for history.
   std::string collapse_next() {
-    const auto choices = s.policy->choose(s.cur.entropy, s.cur.status, s.cur.n_past);
+    const auto choices = s.policy->choose(s.view.cur.entropy, s.view.cur.status, s.view.cur.n_past);
     if (choices.empty()) throw InputError("collapse next: no future row left to collapse");
     take_ghost();
     std::string label;
@@ -367,15 +359,15 @@ struct Ops {
         partial(c.pos, c.alpha, 0, -1);
       } else {
         const int t = s.engine->collapse(c.pos, s.settings.sample ? Pick::Sample : Pick::Argmax);
-        line("collapse " + std::to_string(s.offset + c.pos) + " full " + std::to_string(t));
+        line("collapse " + std::to_string(s.view.offset + c.pos) + " full " + std::to_string(t));
       }
-      s.last_collapse = s.offset + c.pos;
+      s.view.last_collapse = s.view.offset + c.pos;
       s.pending_event = TimelineRow::Collapse;
-      s.pending_event_pos = s.last_collapse;
+      s.pending_event_pos = s.view.last_collapse;
     }
     if (choices.size() == 1) {
       const auto& c = choices[0];
-      label = (c.partial ? "partial " : "collapse ") + std::to_string(s.offset + c.pos) + " " +
+      label = (c.partial ? "partial " : "collapse ") + std::to_string(s.view.offset + c.pos) + " " +
               quoted(s.engine->snapshot().argmax[c.pos]);
     } else {
       label = "collapse " + std::to_string(choices.size()) + " rows";
@@ -431,7 +423,7 @@ struct Ops {
         st.playing = false;
         check_pos(c.pos);
         const int t = c.pick == 2 ? c.token : -1;
-        begin_action("collapse " + std::to_string(st.offset + c.pos) +
+        begin_action("collapse " + std::to_string(st.view.offset + c.pos) +
                      (c.pick == 1 ? " (sample)" : c.pick == 2 ? " -> " + quoted(t) : " (arg-max)"));
         collapse(c.pos, c.pick, c.token);
         st.nodes[st.current].pub.label += " = " + quoted(st.engine->snapshot().argmax[c.pos]);
@@ -442,39 +434,39 @@ struct Ops {
       case CmdKind::CollapsePartial: {
         st.playing = false;
         check_pos(c.pos);
-        std::string label = "partial " + std::to_string(st.offset + c.pos) + fmt(" a=%.2f", c.alpha);
+        std::string label = "partial " + std::to_string(st.view.offset + c.pos) + fmt(" a=%.2f", c.alpha);
         label += c.hold > 0 ? " hold " + std::to_string(c.hold) : " held";
         if (c.token >= 0) label += " -> " + quoted(c.token);
         begin_action(label);
         take_ghost();
         partial(c.pos, c.alpha, c.hold, c.token);
-        st.last_collapse = st.offset + c.pos;
+        st.view.last_collapse = st.view.offset + c.pos;
         st.pending_event = TimelineRow::Collapse;
-        st.pending_event_pos = st.last_collapse;
+        st.pending_event_pos = st.view.last_collapse;
         start_converge(c.id);
         break;
       }
       case CmdKind::Pin:
         check_pos(c.pos);
-        begin_action("pin " + std::to_string(st.offset + c.pos));
+        begin_action("pin " + std::to_string(st.view.offset + c.pos));
         st.engine->pin(c.pos);
-        line("pin " + std::to_string(st.offset + c.pos));
+        line("pin " + std::to_string(st.view.offset + c.pos));
         mark_action_done();
-        st.cur = st.engine->snapshot();
+        st.view.cur = st.engine->snapshot();
         st.done_id = c.id;
         break;
       case CmdKind::Release:
         check_pos(c.pos);
-        begin_action("release " + std::to_string(st.offset + c.pos));
+        begin_action("release " + std::to_string(st.view.offset + c.pos));
         st.engine->release(c.pos);
-        line("release " + std::to_string(st.offset + c.pos));
+        line("release " + std::to_string(st.view.offset + c.pos));
         start_converge(c.id);
         break;
       case CmdKind::Mint: {
         st.playing = false;
         const int first = st.engine->n_past();
         if (first >= st.engine->length()) throw InputError("mint: there is no future row");
-        begin_action("mint " + std::to_string(st.offset + first));
+        begin_action("mint " + std::to_string(st.view.offset + first));
         if (st.engine->status()[first] != RowStatus::Collapsed) collapse(first, 0, -1);
         const int t = mint_one();
         st.nodes[st.current].pub.label += " " + quoted(t);
@@ -490,13 +482,7 @@ struct Ops {
         const auto& n = st.nodes[c.node];
         st.engine->restore_state(n.state);
         st.current = c.node;
-        st.offset = n.offset;
-        st.cur = n.cur;
-        st.ghost = n.ghost;
-        st.ghost_offset = n.ghost_offset;
-        st.ghost_n_past = n.ghost_n_past;
-        st.last_collapse = n.last_collapse;
-        st.timeline = n.timeline;
+        st.view = n.view;
         st.converge_iters.resize(std::min(st.converge_iters.size(), n.n_converge));
         st.converge_ms.resize(st.converge_iters.size());
         st.done_id = c.id;
@@ -523,14 +509,14 @@ struct Ops {
 
   void check_pos(int pos) const {
     if (pos < s.engine->n_past() || pos >= s.engine->length())
-      throw InputError("position " + std::to_string(s.offset + pos) + " is not in the future");
+      throw InputError("position " + std::to_string(s.view.offset + pos) + " is not in the future");
   }
 
   void iterate() {
     StepReport r = s.engine->step();
     auto row = std::make_shared<TimelineRow>();
     row->iteration = r.iteration;
-    row->offset = s.offset;
+    row->offset = s.view.offset;
     row->n_past = r.n_past;
     row->entropy = r.entropy;
     row->max_update = r.max_update;
@@ -539,9 +525,9 @@ struct Ops {
     row->event_pos = s.pending_event_pos;
     s.pending_event = TimelineRow::None;
     s.pending_event_pos = -1;
-    s.timeline.push_back(row);
-    if (s.timeline.size() > kTimelineCap) s.timeline.erase(s.timeline.begin(), s.timeline.begin() + (s.timeline.size() - kTimelineCap));
-    s.cur = std::move(r);
+    s.view.timeline.push_back(row);
+    if (s.view.timeline.size() > kTimelineCap) s.view.timeline.erase(s.view.timeline.begin(), s.view.timeline.begin() + (s.view.timeline.size() - kTimelineCap));
+    s.view.cur = std::move(r);
   }
 
   // One unit of background work: an iteration of a re-convergence, or a round of play.
@@ -549,7 +535,7 @@ struct Ops {
     if (s.converging) {
       iterate();
       ++s.conv_count;
-      if (s.cur.converged || s.conv_count >= s.settings.max_iters) {
+      if (s.view.cur.converged || s.conv_count >= s.settings.max_iters) {
         s.converging = false;
         s.converge_iters.push_back(s.conv_count);
         s.converge_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s.conv_t0).count());
@@ -560,12 +546,12 @@ struct Ops {
     if (s.playing) {
       // A round: collapse by the policy, mint every leading collapsed row, re-converge.
       begin_action("play");  // the parent keeps the pre-round moment
-      const auto choices = s.policy->choose(s.cur.entropy, s.cur.status, s.cur.n_past);
+      const auto choices = s.policy->choose(s.view.cur.entropy, s.view.cur.status, s.view.cur.n_past);
       std::string label = "play: ";
       if (!choices.empty()) {
         label += collapse_next();
-      } else if (s.cur.n_past < s.cur.length) {
-        collapse(s.cur.n_past, s.settings.sample ? 1 : 0, -1);
+      } else if (s.view.cur.n_past < s.view.cur.length) {
+        collapse(s.view.cur.n_past, s.settings.sample ? 1 : 0, -1);
         label += "collapse first";
       }
       int minted = 0;
@@ -577,7 +563,7 @@ struct Ops {
       if (minted) label += ", mint " + std::to_string(minted);
       s.nodes[s.current].pub.label = label;
       publish_history();
-      s.cur = s.engine->snapshot();
+      s.view.cur = s.engine->snapshot();
       start_converge(0);
     }
   }
@@ -616,7 +602,7 @@ void LabSession::handle(const LabCommand& c) {
   // Show an action's effect at once, before its first iteration.
   const bool changed = c.kind != CmdKind::Settings && c.kind != CmdKind::Pause && c.kind != CmdKind::Play &&
                        c.kind != CmdKind::Goto && c.kind != CmdKind::Step;
-  if (s.engine && (changed || s.cur.length == 0)) s.cur = s.engine->snapshot();
+  if (s.engine && (changed || s.view.cur.length == 0)) s.view.cur = s.engine->snapshot();
 }
 
 bool LabSession::active() const { return impl_->s.converging || impl_->s.playing; }
@@ -646,14 +632,15 @@ std::shared_ptr<LabSnapshot> LabSession::snapshot() {
   p->policies = policy_names();
   p->vocab = s.vocab;
   p->log_vocab = s.vocab ? std::log(double(s.vocab->size())) : 0;
-  p->cur = s.cur;
-  p->offset = s.offset;
-  p->ghost = s.ghost;
-  p->ghost_offset = s.ghost_offset;
-  p->ghost_n_past = s.ghost_n_past;
-  p->last_collapse = s.last_collapse;
+  const auto& v = s.view;
+  p->cur = v.cur;
+  p->offset = v.offset;
+  p->ghost = v.ghost;
+  p->ghost_offset = v.ghost_offset;
+  p->ghost_n_past = v.ghost_n_past;
+  p->last_collapse = v.last_collapse;
   if (s.engine) p->past_tokens = s.engine->past_tokens();
-  p->timeline = s.timeline;
+  p->timeline = v.timeline;
   p->converge_iters = s.converge_iters;
   p->converge_ms = s.converge_ms;
   p->history = s.history_pub;
@@ -662,7 +649,7 @@ std::shared_ptr<LabSnapshot> LabSession::snapshot() {
   p->playing = s.playing;
   p->busy = s.converging || s.playing;
   p->done_id = s.done_id;
-  p->iter_ms = s.cur.ms;
+  p->iter_ms = s.view.cur.ms;
   p->error = s.error;
   p->error_seq = s.error_seq;
   return p;

@@ -329,14 +329,22 @@ EngineState Engine::save_state() const {
   s.rng = rng_;
   auto pc = p_.to(torch::kCPU);                                           // [L,V]
   const int L = length();
-  for (int i = 0; i < L; ++i) {
-    bool hard = false;
+  // A row is kept as its token only when it is exactly that one-hot (a drifted past row is not).
+  std::vector<int64_t> rows, toks;
+  for (int i = 0; i < L; ++i)
     if (tokens_[i] >= 0) {
-      auto row = pc[i];
-      hard = row[tokens_[i]].item<float>() == 1.0f && row.count_nonzero().item<int64_t>() == 1;
+      rows.push_back(i);
+      toks.push_back(tokens_[i]);
     }
-    if (!hard) s.soft_rows.push_back(i);
+  std::vector<uint8_t> hard(L, 0);
+  if (!rows.empty()) {
+    auto r = pc.index_select(0, torch::tensor(rows, torch::kLong));         // [n,V]
+    auto at = r.gather(1, torch::tensor(toks, torch::kLong).unsqueeze(1)).squeeze(1);  // [n]
+    auto exact = ((at == 1.0f) & ((r != 0).sum(1) == 1)).to(torch::kUInt8).contiguous();  // [n]
+    for (size_t j = 0; j < rows.size(); ++j) hard[rows[j]] = exact.data_ptr<uint8_t>()[j];
   }
+  for (int i = 0; i < L; ++i)
+    if (!hard[i]) s.soft_rows.push_back(i);
   if (!s.soft_rows.empty()) s.soft = pc.index_select(0, torch::tensor(s.soft_rows, torch::kLong)).clone();
   return s;
 }

@@ -16,15 +16,7 @@
 
 namespace wfc::viz {
 
-// JetBrains Mono advances every glyph by 0.6 em, and ImGui sizes a font by ascent - descent
-// (1.32 em), so a glyph is 0.6 / 1.32 of the pixel size wide. Widths are computed, not measured,
-// so the PNG and the SVG lay text out identically.
-constexpr float kEmPerPx = 1.0f / 1.32f, kAscent = 0.78f;
-static float text_w(const std::string& t, float px) {
-  size_t cps = 0;
-  for (unsigned char c : t) cps += (c & 0xC0) != 0x80;
-  return 0.6f * kEmPerPx * px * float(cps);
-}
+static float text_w(const std::string& t, float px) { return mono_text_width(t, px); }
 
 FrameLayout layout_frame(const FrameStyle& st) {
   FrameLayout L;
@@ -76,14 +68,7 @@ static std::vector<PlacedToken> place_tokens(const LabSnapshot& s, const FrameLa
   const int lines = std::max(1, int(L.kh / lh));
   // Lay out from the end: the future and as much past as fits in the strip's lines.
   std::vector<std::string> texts(c.length);
-  for (int i = 0; i < c.length; ++i) {
-    const int id = c.argmax[i];
-    std::string t = s.vocab && id >= 0 && id < int(s.vocab->size()) ? (*s.vocab)[id] : "?";
-    std::replace(t.begin(), t.end(), '\n', ' ');
-    // A row still near uniform has no guess worth printing.
-    if (i >= c.n_past && c.k > 0 && s.log_vocab > 0 && c.topk_probs[size_t(i) * c.k] < 2.0 / std::exp(s.log_vocab)) t = "\xC2\xB7";
-    texts[i] = t.empty() ? " " : t;
-  }
+  for (int i = 0; i < c.length; ++i) texts[i] = guess_text(s, i);
   int first = c.length;
   {
     float x = 0;
@@ -198,27 +183,8 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
 
   // Plot and its axes.
   dl->AddImage((ImTextureID)(intptr_t)plot_fb_.tex, ImVec2(L.px, L.py), ImVec2(L.px + sc.w, L.py + sc.h), ImVec2(0, 1), ImVec2(1, 0));
-  std::vector<float> at;
-  std::vector<std::string> labels;
-  plot_ticks(sc.y_max, st.units, at, labels);
-  for (size_t i = 0; i < at.size(); ++i)
-    text(small_, L.small_px, L.px + sc.left - 8 * L.k - text_w(labels[i], L.small_px), L.py + sc.y_of(at[i]) - L.small_px / 2, muted, labels[i]);
-  const int every = sc.rows() > 96 ? 16 : sc.rows() > 48 ? 8 : 4;
-  for (int i = 0; i < sc.rows(); ++i) {
-    const int64_t a = s.offset + sc.row0 + i;
-    if (a % every) continue;
-    const std::string t = std::to_string(a);
-    text(small_, L.small_px, L.px + sc.x_of(float(i)) - text_w(t, L.small_px) / 2, L.py + sc.h - sc.bottom + 6 * L.k, muted, t);
-  }
-  text(small_, L.small_px, L.px + sc.left + 6 * L.k, L.py + sc.top - L.small_px - 2 * L.k, muted,
-       std::string("entropy, ") + units_name(st.units));
-  const std::string xt = "position (tokens since the start)";
-  text(small_, L.small_px, L.px + sc.w - sc.right - text_w(xt, L.small_px), L.py + sc.h - L.small_px - 2 * L.k, muted, xt);
-  if (sc.n_past > 0 && sc.n_past < sc.rows()) {
-    const float bx = L.px + sc.boundary_x();
-    text(label_, L.label_px, bx - text_w("past", L.label_px) - 8 * L.k, L.py + sc.top - L.label_px - 8 * L.k, accent, "past");
-    text(label_, L.label_px, bx + 8 * L.k, L.py + sc.top - L.label_px - 8 * L.k, accent, "future");
-  }
+  for (const auto& t : plot_texts(sc, L.small_px, L.label_px))
+    text(t.large ? label_ : small_, t.large ? L.label_px : L.small_px, L.px + t.x, L.py + t.y, t.accent ? accent : muted, t.text);
 
   // Spacetime.
   if (st.spacetime) {
@@ -326,7 +292,7 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
   std::ostringstream o;
   auto text = [&](float px, float x, float y_top, const std::string& fill, const std::string& t, const char* extra = "") {
     // SVG places text by its baseline (the ascent below the top the PNG uses) and sizes it in em.
-    o << "<text x=\"" << f2(x) << "\" y=\"" << f2(y_top + kAscent * px) << "\" font-size=\"" << f2(px * kEmPerPx) << "\" fill=\"" << fill
+    o << "<text x=\"" << f2(x) << "\" y=\"" << f2(y_top + kAscentPerPx * px) << "\" font-size=\"" << f2(px * kEmPerPx) << "\" fill=\"" << fill
       << "\"" << extra << ">" << esc(t) << "</text>\n";
   };
   auto line = [&](float x0, float y0, float x1, float y1, const std::string& c, float w, const char* extra = "") {
@@ -344,25 +310,11 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
   // reader can turn coordinates back into entropies.
   o << "<g id=\"plot\" transform=\"translate(" << f2(L.px) << "," << f2(L.py) << ")\" data-top=\"" << f2(sc.top)
     << "\" data-plot-h=\"" << f2(sc.plot_h()) << "\" data-ymax=\"" << sc.y_max << "\" data-row0=\"" << sc.row0 << "\">\n";
-  std::vector<float> at;
-  std::vector<std::string> labels;
-  plot_ticks(sc.y_max, st.units, at, labels);
-  for (size_t i = 0; i < at.size(); ++i) {
-    line(sc.left, sc.y_of(at[i]), sc.w - sc.right, sc.y_of(at[i]), grid, 1.0f * L.k);
-    text(L.small_px, sc.left - 8 * L.k - text_w(labels[i], L.small_px), sc.y_of(at[i]) - L.small_px / 2, muted, labels[i]);
-  }
+  for (float g : sc.grid) line(sc.left, sc.y_of(g), sc.w - sc.right, sc.y_of(g), grid, 1.0f * L.k);
   line(sc.left, sc.h - sc.bottom, sc.w - sc.right, sc.h - sc.bottom, muted, 1.2f * L.k);
   line(sc.left, sc.top, sc.left, sc.h - sc.bottom, muted, 1.2f * L.k);
-  const int every = sc.rows() > 96 ? 16 : sc.rows() > 48 ? 8 : 4;
-  for (int i = 0; i < sc.rows(); ++i) {
-    const int64_t a = s.offset + sc.row0 + i;
-    if (a % every) continue;
-    const std::string t = std::to_string(a);
-    text(L.small_px, sc.x_of(float(i)) - text_w(t, L.small_px) / 2, sc.h - sc.bottom + 6 * L.k, muted, t);
-  }
-  text(L.small_px, sc.left + 6 * L.k, sc.top - L.small_px - 2 * L.k, muted, std::string("entropy, ") + units_name(st.units));
-  const std::string xt = "position (tokens since the start)";
-  text(L.small_px, sc.w - sc.right - text_w(xt, L.small_px), sc.h - L.small_px - 2 * L.k, muted, xt);
+  for (const auto& t : plot_texts(sc, L.small_px, L.label_px))
+    text(t.large ? L.label_px : L.small_px, t.x, t.y, t.accent ? accent : muted, t.text);
   // Ghost.
   {
     std::string pts;
@@ -381,8 +333,6 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
   }
   if (sc.n_past > 0 && sc.n_past < sc.rows()) {
     line(sc.boundary_x(), sc.top - 6 * L.k, sc.boundary_x(), sc.h - sc.bottom, accent, 2 * L.k, " id=\"boundary\"");
-    text(L.label_px, sc.boundary_x() - text_w("past", L.label_px) - 8 * L.k, sc.top - L.label_px - 8 * L.k, accent, "past");
-    text(L.label_px, sc.boundary_x() + 8 * L.k, sc.top - L.label_px - 8 * L.k, accent, "future");
   }
   for (int i = 0; i < sc.rows(); ++i) {
     const float x = sc.x_of(float(i)), y = sc.y_of(sc.entropy[i]), k = L.k;

@@ -17,13 +17,16 @@ const char* units_name(Units u);
 
 struct PlotScene {
   float w = 800, h = 400;                 // target size, pixels
-  float left = 64, right = 20, top = 18, bottom = 40;  // plot-area margins, pixels
+  float left = 64, right = 20, top = 40, bottom = 40;  // plot-area margins, pixels (room for the axis text)
   float y_max = 8;                        // nats at the top of the axis
   std::vector<float> entropy;             // nats per window row
   std::vector<uint8_t> status;            // RowStatus per row
   std::vector<float> alpha;               // partial-collapse strength per row
   std::vector<float> ghost;               // nats per row before the last collapse (NaN: none)
   std::vector<float> grid;                // nats of the horizontal grid lines
+  std::vector<std::string> grid_labels;   // their labels in the scene's units
+  int64_t first_pos = 0;                  // absolute position of the scene's first row
+  Units units = Units::Nats;
   int n_past = 0;
   int row0 = 0;                           // window row of the scene's first row (zoomed view)
   int hover = -1;                         // row under the mouse
@@ -44,6 +47,25 @@ struct PlotScene {
     return i < 0 ? 0 : i >= rows() ? rows() - 1 : i;
   }
 };
+
+// The axes' text (tick labels, axis titles, the past/future marks) in scene pixels, laid out once
+// for the lab, the PNG frames and the SVG frames alike.
+struct PlotText {
+  float x, y;          // top-left, scene pixels
+  std::string text;
+  bool large, accent;  // label size (else small); the accent colour (else muted)
+};
+std::vector<PlotText> plot_texts(const PlotScene& sc, float small_px, float label_px);
+
+// JetBrains Mono advances every glyph by 0.6 em, and ImGui sizes a font by ascent - descent
+// (1.32 em), so a glyph is 0.6 / 1.32 of the pixel size wide. Widths are computed, not measured,
+// so every output lays text out identically.
+constexpr float kEmPerPx = 1.0f / 1.32f, kAscentPerPx = 0.78f;
+float mono_text_width(const std::string& t, float px);
+
+// The text a row's best guess shows, and its piece for any token id ("?" outside the vocabulary).
+std::string token_piece(const LabSnapshot& s, int id);
+std::string guess_text(const LabSnapshot& s, int row);  // "·" while the row is still near uniform
 
 // The plot of a snapshot at a size: with `focus`, only the future and the last `focus_past` past
 // rows (a long past would squeeze the future into a sliver). Grid lines follow the units.

@@ -37,7 +37,6 @@ struct ViewState {
   Rect plot_rect;                  // where the plot texture sits in the window
   uint64_t plot_key = 0;           // redraw only when the inputs change
   uint64_t heat_version = 0;
-  double heat_drawn_at = -1;
   HeatmapExtent heat_extent;
   Rect heat_rect;
 

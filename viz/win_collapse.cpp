@@ -54,8 +54,7 @@ void draw_collapse_popup(ViewState& v) {
       const int id = c.topk_ids[size_t(row) * c.k + j];
       const float p = c.topk_probs[size_t(row) * c.k + j];
       char label[160];
-      std::snprintf(label, sizeof label, "%5.1f%%  '%s'##tok%d", 100 * p,
-                    s.vocab && id < int(s.vocab->size()) ? (*s.vocab)[id].c_str() : "?", j);
+      std::snprintf(label, sizeof label, "%5.1f%%  '%s'##tok%d", 100 * p, token_piece(s, id).c_str(), j);
       if (ImGui::Selectable(label)) {
         LabCommand m = cmd(CmdKind::Collapse);
         m.pick = 2;

@@ -11,12 +11,7 @@
 
 namespace wfc::viz {
 
-std::string row_text(const ViewState& v, int row) {
-  const auto& s = *v.snap;
-  if (!s.vocab || row < 0 || row >= s.cur.length) return "";
-  const int id = s.cur.argmax[row];
-  return id >= 0 && id < int(s.vocab->size()) ? (*s.vocab)[id] : "?";
-}
+std::string row_text(const ViewState& v, int row) { return guess_text(*v.snap, row); }
 
 void row_tooltip(ViewState& v, int row) {
   const auto& s = *v.snap;
@@ -37,7 +32,7 @@ void row_tooltip(ViewState& v, int row) {
       const ImVec2 at = ImGui::GetCursorScreenPos();
       ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + 140 * p, at.y + ImGui::GetTextLineHeight()),
                                                 ImGui::GetColorU32(ImGuiCol_FrameBgActive));
-      ImGui::Text("%5.1f%%  '%s'", 100 * p, s.vocab && id < int(s.vocab->size()) ? (*s.vocab)[id].c_str() : "?");
+      ImGui::Text("%5.1f%%  '%s'", 100 * p, token_piece(s, id).c_str());
     }
     ImGui::TextDisabled("click: collapse, pin or release");
   }
@@ -85,9 +80,6 @@ void draw_plot(ViewState& v) {
   const auto& c = s.cur;
   PlotScene sc = make_plot_scene(s, W, H, v.units, v.focus, v.focus_past, v.pal);
   const int r0 = sc.row0;
-  std::vector<float> unused;
-  std::vector<std::string> labels;
-  plot_ticks(sc.y_max, v.units, unused, labels);
 
   // Hover and click, in the scene's coordinates.
   const ImVec2 m = ImGui::GetMousePos();
@@ -111,34 +103,11 @@ void draw_plot(ViewState& v) {
 
   // Axes text on top of the texture.
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled), ink = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 accent = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
-  const float th = ImGui::GetTextLineHeight();
-  for (size_t k = 0; k < sc.grid.size(); ++k) {
-    const ImVec2 ts = ImGui::CalcTextSize(labels[k].c_str());
-    dl->AddText(ImVec2(origin.x + sc.left - 8 - ts.x, origin.y + sc.y_of(sc.grid[k]) - th / 2), muted, labels[k].c_str());
-  }
-  if (sc.rows() > 0) {
-    const int every = sc.rows() > 96 ? 16 : sc.rows() > 48 ? 8 : 4;
-    for (int i = 0; i < sc.rows(); ++i) {
-      const int64_t a = s.offset + r0 + i;
-      if (a % every != 0) continue;
-      const std::string t = std::to_string(a);
-      const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-      dl->AddText(ImVec2(origin.x + sc.x_of(float(i)) - ts.x / 2, origin.y + sc.h - sc.bottom + 6), muted, t.c_str());
-    }
-    if (sc.n_past > 0 && sc.n_past < sc.rows()) {
-      const float bx = origin.x + sc.boundary_x();
-      const ImVec2 ps = ImGui::CalcTextSize("past");
-      dl->AddText(ImVec2(bx - ps.x - 8, origin.y + sc.top - 4), accent, "past");
-      dl->AddText(ImVec2(bx + 8, origin.y + sc.top - 4), accent, "future");
-    }
-  }
-  const std::string ytitle = std::string("entropy, ") + units_name(v.units);
-  dl->AddText(ImVec2(origin.x + sc.left + 6, origin.y + sc.top - 4), muted, ytitle.c_str());
-  const char* xt = "position (tokens since the start)";
-  dl->AddText(ImVec2(origin.x + sc.w - sc.right - ImGui::CalcTextSize(xt).x, origin.y + sc.h - th - 2), muted, xt);
-  (void)ink;
+  const float px = ImGui::GetFontSize();
+  for (const auto& t : plot_texts(sc, px, px))
+    dl->AddText(ImVec2(origin.x + t.x, origin.y + t.y), t.accent ? accent : muted, t.text.c_str());
 
   if (hit >= 0 && !ImGui::IsPopupOpen("collapse")) {
     row_tooltip(v, hit);

@@ -25,7 +25,6 @@ void draw_spacetime(ViewState& v) {
   if (stale || v.heat_fb.tex == 0) {
     v.heat_extent = v.heat->render(tl, float(s.log_vocab > 0 ? s.log_vocab : 8.0), v.pal, W, H, v.heat_fb);
     v.heat_version = s.version;
-    v.heat_drawn_at = v.now;
   }
   const HeatmapExtent& e = v.heat_extent;
   ImGui::Image((ImTextureID)(intptr_t)v.heat_fb.tex, ImVec2(float(W), float(H)), ImVec2(0, 1), ImVec2(1, 0));

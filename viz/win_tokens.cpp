@@ -28,11 +28,7 @@ void draw_tokens(ViewState& v) {
   int hovered = -1;
   const ImVec2 m = ImGui::GetMousePos();
   for (int i = 0; i < c.length; ++i) {
-    std::string t = row_text(v, i);
-    if (t.empty()) t = " ";
-    std::replace(t.begin(), t.end(), '\n', ' ');
-    if (i >= c.n_past && c.k > 0 && s.log_vocab > 0 && c.topk_probs[size_t(i) * c.k] < 2.0 / std::exp(s.log_vocab))
-      t = "\xC2\xB7";  // still near uniform: no guess worth printing
+    const std::string t = guess_text(s, i);
     const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
     const float gap = i == c.n_past ? 14 : 0;  // room for the boundary mark
     if (x + gap + ts.x > W && x > 0) {
