@@ -1,5 +1,6 @@
 // wfc eval: the held-out evaluation of `wfc train`, for one checkpoint or several side by side
 // (a WFC model next to its baseline: same text, same windows, same first-future tokens).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -22,8 +23,12 @@ static int run_eval(const cli::Args& a) {
   o.max_iters = int(a.integer("max-iters"));
   o.tol = float(a.number("tol"));
   o.reconverge = int(a.integer("reconverge"));
+  o.ahead = int(a.integer("ahead"));
   if (o.windows < 1 || o.future < 1 || o.max_iters < 1 || o.reconverge < 0 || !(o.tol > 0))
     throw cli::UsageError("need --windows, --future, --max-iters >= 1, --reconverge >= 0 and --tol > 0");
+  if (o.ahead < 0) throw cli::UsageError("--ahead must be >= 0 (0 = off)");
+  o.ahead = std::min(o.ahead, o.future);  // a short future probes its last row
+  if (o.ahead < 3) o.ahead = 0;           // no row between d=1 and the collapse to score
   if (a.integer("threads") > 0) torch::set_num_threads(int(a.integer("threads")));
   const torch::Device dev = pick_device(a.str("device"));
   const auto files = corpus_files(a.str("val-files"), a.str("data"), "val.txt");
@@ -82,6 +87,12 @@ static int run_eval(const cli::Args& a) {
   row("converged share", [&](const EvalResult& r) { return wfc_only(r, r.converged_share); });
   row("re-converge iterations", [&](const EvalResult& r) { return wfc_only(r, r.reconverge_mean_iters, 2); });
   row("early-exit share", [&](const EvalResult& r) { return wfc_only(r, r.early_exit_share); });
+  if (o.ahead > 0) {
+    const std::string rows = "d=2.." + std::to_string(o.ahead - 1);
+    row("NLL " + rows + " before", [&](const EvalResult& r) { return wfc_only(r, r.ahead_nll_before); });
+    row("  after collapsing d=" + std::to_string(o.ahead), [&](const EvalResult& r) { return wfc_only(r, r.ahead_nll_after); });
+    row("  iterations", [&](const EvalResult& r) { return wfc_only(r, r.ahead_iters, 2); });
+  }
   row("seconds", [&](const EvalResult& r) { return num(r.seconds, 1); });
   if (results.size() >= 2) {
     const bool same_tok = std::all_of(tokenizers.begin(), tokenizers.end(), [&](const auto& t) { return t == tokenizers[0]; });
@@ -106,6 +117,7 @@ cli::Command eval_command() {
              {"max-iters", "32", "refinement cap per convergence", false, "N"},
              {"tol", "0.001", "KL convergence threshold", false, "X"},
              {"reconverge", "4", "mint-and-reconverge rounds per window", false, "N"},
+             {"ahead", "8", "collapse-ahead probe: collapse future row N (capped at --future) to its true token (0 = off)", false, "N"},
              {"threads", "2", "intra-op CPU threads", false, "N"},
              {"device", "auto", "auto | cpu | cuda", false, "D"},
              {"json", "", "print the results as JSON", true}};

@@ -130,7 +130,7 @@ cli::Command generate_command() {
       {"seed", "0", "random seed", false, "N"},
       {"pin-past", "", "keep past rows fixed (the default)", true},
       {"drift", "", "let past rows drift (re-contextualise)", true},
-      {"mask", "checkpoint", "attention mask: checkpoint | none | causal | block | lookahead", false, "KIND"},
+      {"mask", "checkpoint", "attention mask: checkpoint | none | causal | block | held | lookahead", false, "KIND"},
       {"device", "auto", "auto | cpu | cuda", false, "D"},
       {"threads", "2", "intra-op threads on CPU", false, "N"},
       {"trace", "", "write one JSON line per iteration to this file", false, "FILE"},

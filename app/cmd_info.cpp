@@ -29,8 +29,8 @@ static int run_info(const cli::Args& a) {
   row("format") << "wfc-checkpoint v" << kCheckpointVersion << "\n";
   row("objective") << (ck.objective == "ar" ? "ar (autoregressive baseline)" : "wfc") << "\n";
   row("model") << m.n_layer << " layers x " << m.n_embd << " wide, " << m.n_head << " heads, window "
-               << m.block_size << ", " << m.pos << " positions, " << m.mask << " mask, " << m.readout
-               << " read-out\n";
+               << m.block_size << ", " << m.pos << " positions, " << m.mask << " mask"
+               << (m.held_embedding ? " with a held-row embedding" : "") << ", " << m.readout << " read-out\n";
   row("parameters") << params << " (" << std::fixed << std::setprecision(2) << params / 1e6 << " M)\n";
   row("vocabulary") << pieces << " pieces\n";
   row("step") << ck.step << "\n";

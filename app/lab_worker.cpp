@@ -204,7 +204,7 @@ struct Ops {
               {"trained", std::to_string(ck.step) + " steps, " + fmt("%.1f M tokens", double(ck.tokens_seen) / 1e6)}};
     // The AR baseline only knows the causal mask; a WFC model also runs causal or bounded.
     if (ck.objective == "ar") s.masks = {"causal"};
-    else s.masks = {"block", "causal", "lookahead", "none"};
+    else s.masks = {"block", "held", "causal", "lookahead", "none"};
     if (!s.settings.mask.empty() && std::find(s.masks.begin(), s.masks.end(), s.settings.mask) == s.masks.end())
       s.settings.mask.clear();
     s.net = net;

@@ -18,8 +18,8 @@ void ModelConfig::validate() const {
                                  std::to_string(n_head) + ")");
   if (pos != "rotary" && pos != "learned") fail("pos must be rotary or learned, not '" + pos + "'");
   if (pos == "rotary" && (n_embd / n_head) % 2 != 0) fail("rotary positions need an even head size");
-  static const std::set<std::string> masks = {"none", "causal", "block", "lookahead"};
-  if (!masks.count(mask)) fail("mask must be none, causal, block or lookahead, not '" + mask + "'");
+  static const std::set<std::string> masks = {"none", "causal", "block", "held", "lookahead"};
+  if (!masks.count(mask)) fail("mask must be none, causal, block, held or lookahead, not '" + mask + "'");
   if (lookahead < 0) fail("lookahead must be >= 0");
   if (readout != "shifted" && readout != "same") fail("readout must be shifted or same, not '" + readout + "'");
   if (!(dropout >= 0.0f && dropout < 1.0f)) fail("dropout must be in [0, 1)");
@@ -34,14 +34,14 @@ int64_t ModelConfig::param_count() const {
                         + 2 * C                // ln_2
                         + 4 * C * C + 4 * C    // mlp.c_fc
                         + 4 * C * C + C;       // mlp.c_proj
-  return V * C + (pos == "learned" ? T * C : 0) + n_layer * block + 2 * C;
+  return V * C + (pos == "learned" ? T * C : 0) + n_layer * block + 2 * C + (held_embedding ? C : 0);
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   j = {{"vocab_size", c.vocab_size}, {"block_size", c.block_size}, {"n_layer", c.n_layer},
        {"n_head", c.n_head},         {"n_embd", c.n_embd},         {"pos", c.pos},
        {"rope_base", c.rope_base},   {"mask", c.mask},             {"lookahead", c.lookahead},
-       {"readout", c.readout},       {"dropout", c.dropout}};
+       {"readout", c.readout},       {"dropout", c.dropout},       {"held_embedding", c.held_embedding}};
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
@@ -63,7 +63,7 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   get("vocab_size", c.vocab_size); get("block_size", c.block_size); get("n_layer", c.n_layer);
   get("n_head", c.n_head);         get("n_embd", c.n_embd);         get("pos", c.pos);
   get("rope_base", c.rope_base);   get("mask", c.mask);             get("lookahead", c.lookahead);
-  get("readout", c.readout);       get("dropout", c.dropout);
+  get("readout", c.readout);       get("dropout", c.dropout);       get("held_embedding", c.held_embedding);
 }
 
 }  // namespace wfc

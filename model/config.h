@@ -14,9 +14,12 @@ struct ModelConfig {
   int n_embd = 256;                   // width C of every row's embedding
   std::string pos = "rotary";         // "rotary" (relative, RESEARCH.md) | "learned" (absolute table)
   float rope_base = 10000.0f;         // rotary frequency base
-  std::string mask = "block";         // "none" | "causal" | "block" (past causal, future two-way) | "lookahead"
+  std::string mask = "block";         // "none" | "causal" | "block" (past causal, future two-way) |
+                                      // "held" (causal + held future rows seen both ways) | "lookahead"
   int lookahead = 8;                  // with mask=lookahead: a row sees at most this many rows to its right
   std::string readout = "shifted";    // "shifted": row i reads out token i+1 (as AR) | "same": token i
+  bool held_embedding = false;        // add a learned vector to held future rows (collapsed, partial,
+                                      // pinned) so the model tells evidence from its own guesses
   float dropout = 0.0f;               // dropout in attention and MLP outputs while training
 
   void validate() const;              // throws InputError naming the bad field

@@ -15,8 +15,8 @@ Engine::Engine(Network net, const EngineConfig& cfg, torch::Device device)
   T_ = net_->cfg.block_size;
   if (cfg_.threads > 0 && device.is_cpu()) torch::set_num_threads(cfg_.threads);
   if (!cfg_.mask.empty() && cfg_.mask != "none" && cfg_.mask != "causal" && cfg_.mask != "block" &&
-      cfg_.mask != "lookahead")
-    throw InputError("engine: mask must be none, causal, block or lookahead, not '" + cfg_.mask + "'");
+      cfg_.mask != "held" && cfg_.mask != "lookahead")
+    throw InputError("engine: mask must be none, causal, block, held or lookahead, not '" + cfg_.mask + "'");
   if (cfg_.stop_on != "kl" && cfg_.stop_on != "update")
     throw InputError("engine: stop_on must be kl or update, not '" + cfg_.stop_on + "'");
   if (!(cfg_.eta > 0 && cfg_.eta <= 1)) throw InputError("engine: eta must be in (0, 1]");
@@ -79,7 +79,15 @@ torch::Tensor Engine::embed_rows(const torch::Tensor& p) const {
   if (!hard.empty()) x.index_copy_(0, idx(hard), E.index_select(0, idx(hard_tok)));
   if (!soft.empty()) x.index_copy_(0, idx(soft), torch::matmul(p.index_select(0, idx(soft)), E));
   if (net_->wpe) x = x + net_->wpe->weight.narrow(0, 0, L);
-  return x;                                                              // [L,C]
+  return net_->mark_held(x.unsqueeze(0), held_rows()).squeeze(0);         // [L,C]
+}
+
+torch::Tensor Engine::held_rows() const {
+  const int L = length();
+  std::vector<int64_t> held(L);
+  for (int i = 0; i < L; ++i)
+    held[i] = i >= n_past_ && status_[i] != RowStatus::Free && status_[i] != RowStatus::Past;
+  return torch::tensor(held, torch::kLong).to(dev_).to(torch::kBool).unsqueeze(0);  // [1,L]
 }
 
 int Engine::first_changing_row() const {
@@ -93,8 +101,9 @@ torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor&
   const int L = int(p.size(0));
   auto x = x0.unsqueeze(0);                                              // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
+  auto held = held_rows();                                              // [1,L]
   const std::string kind = cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask;
-  auto h = net_->stack(x, net_->attention_mask(future, kind))[0];        // [L,C]
+  auto h = net_->stack(x, net_->attention_mask(future, kind, held))[0];  // [L,C]
   if (net_->cfg.readout == "same")
     return torch::softmax(net_->readout(h.narrow(0, start, L - start)), -1);  // [L-start,V]
   // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.

@@ -100,6 +100,7 @@ class Engine {
   // Feedback for rows [start, L), given p [L,V] and its embedding x [L,C].
   torch::Tensor readout_probs(const torch::Tensor& p, const torch::Tensor& x, int start);
   int first_changing_row() const;
+  torch::Tensor held_rows() const;  // [1,L] bool: future rows set from outside (collapsed, partial, pinned)
   StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
   bool may_change(int i) const;
   void tick_holds();

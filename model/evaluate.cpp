@@ -25,6 +25,10 @@ void to_json(nlohmann::json& j, const EvalResult& r) {
        {"converged_share", r.converged_share},
        {"reconverge_mean_iters", r.reconverge_mean_iters},
        {"early_exit_share", r.early_exit_share},
+       {"ahead", r.ahead},
+       {"ahead_nll_before", r.ahead_nll_before},
+       {"ahead_nll_after", r.ahead_nll_after},
+       {"ahead_iters", r.ahead_iters},
        {"seconds", r.seconds}};
 }
 
@@ -57,16 +61,20 @@ namespace {
 struct Sums {
   std::vector<double> nll, ent;
   double first_iters = 0, first_conv = 0, re_iters = 0, re_conv = 0, ar_all = 0;
-  int64_t n = 0, first_n = 0, re_n = 0, ar_all_n = 0;
+  double ahead_before = 0, ahead_after = 0, ahead_iters = 0;
+  int64_t n = 0, first_n = 0, re_n = 0, ar_all_n = 0, ahead_n = 0, ahead_windows = 0;
 };
 
 // Converges the future rows ps [n,F,V] of windows ids [n,T] (past = the first T-F rows) in place.
+// held [n,T] bool (optional) marks future rows that stay as they are (collapsed).
 // Returns iterations per window and whether each met tol.
 void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, const EvalOptions& o,
-                    std::vector<int>& iters, std::vector<bool>& met) {
+                    std::vector<int>& iters, std::vector<bool>& met, const torch::Tensor& held = {}) {
   const int64_t n = ids.size(0), T = ids.size(1), Fn = ps.size(1), P = T - Fn;
   auto future = (torch::arange(T, ids.options()) >= P).unsqueeze(0).expand({n, T});  // [n,T]
-  auto allowed = net->attention_mask(future);                            // [n,1,T,T]
+  auto allowed = net->attention_mask(future, held);                      // [n,1,T,T]
+  auto moves = held.defined() ? held.narrow(1, P, Fn).logical_not().unsqueeze(2)  // [n,F,1]
+                              : torch::ones({1, 1, 1}, future.options());
   auto past_x = net->embed_tokens(ids.narrow(1, 0, P));                  // [n,P,C]
   auto active = torch::ones({n}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
   auto it_count = torch::zeros({n}, torch::kLong).to(ids.device());
@@ -74,9 +82,10 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
   for (int it = 0; it < o.max_iters; ++it) {
     auto x = torch::cat({past_x, torch::matmul(ps, net->wte->weight)}, 1);  // [n,T,C]
     if (net->wpe) x = x + net->wpe->weight.narrow(0, 0, T);
+    x = net->mark_held(x, held);                                           // [n,T,C]
     auto h = net->stack(x, allowed).narrow(1, P - 1, Fn);                  // [n,F,C] predictors of the future rows
     auto q = torch::softmax(net->readout(h), -1);                          // [n,F,V]
-    auto np = ps + o.eta * (q - ps);                                       // [n,F,V]
+    auto np = torch::where(moves, ps + o.eta * (q - ps), ps);              // [n,F,V]
     auto kl = (np * (np.clamp_min(1e-12).log() - ps.clamp_min(1e-12).log())).sum(-1).clamp_min(0).amax(-1);  // [n]
     auto a = active.unsqueeze(1).unsqueeze(2);                             // [n,1,1]
     ps = torch::where(a, np, ps);
@@ -92,6 +101,27 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
   for (int64_t i = 0; i < n; ++i) met[i] = mc.data_ptr<bool>()[i];
 }
 
+// The collapse-ahead probe on converged future rows ps [n,F,V] (left as they are).
+void probe_ahead(Network& net, const torch::Tensor& win, const torch::Tensor& ps, const EvalOptions& o, Sums& s) {
+  const int64_t n = win.size(0), T = win.size(1), Fn = ps.size(1), P = T - Fn, c = o.ahead - 1, V = ps.size(2);
+  auto tgt = win.narrow(1, P, Fn).unsqueeze(2);                          // [n,F,1]
+  auto q = ps.clone();                                                   // [n,F,V]
+  q.select(1, c).copy_(torch::one_hot(win.select(1, P + c), V).to(ps.dtype()));
+  auto held = torch::zeros({n, T}, torch::TensorOptions().dtype(torch::kBool).device(win.device()));
+  held.select(1, P + c).fill_(true);
+  std::vector<int> iters;
+  std::vector<bool> met;
+  converge_batch(net, win, q, o, iters, met, held);
+  auto nll = [&](const torch::Tensor& p) {  // summed NLL of rows d = 2 .. ahead-1
+    return -p.gather(2, tgt).squeeze(2).narrow(1, 1, c - 1).clamp_min(1e-30).log().sum().item<double>();
+  };
+  s.ahead_before += nll(ps);
+  s.ahead_after += nll(q);
+  s.ahead_n += n * (c - 1);
+  s.ahead_windows += n;
+  for (int it : iters) s.ahead_iters += it;
+}
+
 void eval_wfc_batch(Network& net, const torch::Tensor& ids, const EvalOptions& o, int T, Sums& s) {
   const int64_t n = ids.size(0), V = net->cfg.vocab_size, Fn = o.future, P = T - Fn;
   auto ps = torch::full({n, Fn, V}, 1.0f / float(V), torch::TensorOptions().device(ids.device()));  // [n,F,V]
@@ -102,6 +132,7 @@ void eval_wfc_batch(Network& net, const torch::Tensor& ids, const EvalOptions& o
     std::vector<int> iters;
     std::vector<bool> met;
     converge_batch(net, win, ps, o, iters, met);
+    if (r == 0 && o.ahead >= 3 && o.ahead <= Fn) probe_ahead(net, win, ps, o, s);
     for (int64_t i = 0; i < n; ++i) {
       (r == 0 ? s.first_iters : s.re_iters) += iters[i];
       (r == 0 ? s.first_conv : s.re_conv) += met[i];
@@ -182,6 +213,12 @@ EvalResult evaluate(Network& net, const std::string& objective, const torch::Ten
     r.converged_share = s.first_conv / double(std::max<int64_t>(s.first_n, 1));
     r.reconverge_mean_iters = s.re_iters / double(std::max<int64_t>(s.re_n, 1));
     r.early_exit_share = s.re_conv / double(std::max<int64_t>(s.re_n, 1));
+    if (s.ahead_n > 0) {
+      r.ahead = o.ahead;
+      r.ahead_nll_before = s.ahead_before / double(s.ahead_n);
+      r.ahead_nll_after = s.ahead_after / double(s.ahead_n);
+      r.ahead_iters = s.ahead_iters / double(s.ahead_windows);
+    }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

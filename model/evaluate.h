@@ -7,6 +7,11 @@
 // times the first future row is collapsed to its true token and minted: the window slides by one,
 // a uniform row is appended, and the window re-converges from its current state. The baseline
 // is scored on exactly the tokens that are a first future row in some round, with the same past.
+//
+// The collapse-ahead probe measures the two-way part: after round 0, future row d = `ahead` is
+// collapsed to its true token and held, the window re-converges, and the NLL of rows d = 2 ..
+// ahead-1 (predicted by future rows left of the collapse) is compared before and after. Under a
+// causal mask those rows cannot see the collapse; under block or held masks they should gain.
 #pragma once
 #include <torch/torch.h>
 
@@ -26,6 +31,7 @@ struct EvalOptions {
   float eta = 1.0f;          // feedback step size
   int reconverge = 4;        // mint-and-reconverge rounds per window
   int batch = 16;            // windows run at once (memory: batch * T * V floats)
+  int ahead = 8;             // collapse-ahead probe at this future distance (0 = off; needs 3..future)
 };
 
 struct EvalResult {
@@ -42,6 +48,10 @@ struct EvalResult {
   double converged_share = 0;               // share of those that met tol before max_iters
   double reconverge_mean_iters = 0;         // iterations per re-convergence after a mint
   double early_exit_share = 0;              // share of re-convergences that met tol before max_iters
+  int ahead = 0;                            // collapse-ahead probe distance (0 = not run), wfc only
+  double ahead_nll_before = 0;              // mean NLL of rows d = 2 .. ahead-1 at round 0's convergence
+  double ahead_nll_after = 0;               // the same rows once row d = ahead is collapsed and re-converged
+  double ahead_iters = 0;                   // iterations that re-convergence took
   double seconds = 0;
 };
 

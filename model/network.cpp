@@ -47,6 +47,7 @@ NetworkImpl::NetworkImpl(const ModelConfig& c) : cfg(c) {
   cfg.validate();
   wte = register_module("wte", torch::nn::Embedding(cfg.vocab_size, cfg.n_embd));
   if (cfg.pos == "learned") wpe = register_module("wpe", torch::nn::Embedding(cfg.block_size, cfg.n_embd));
+  if (cfg.held_embedding) held_emb = register_parameter("held_emb", torch::zeros({cfg.n_embd}));
   h = register_module("h", torch::nn::ModuleList());
   for (int i = 0; i < cfg.n_layer; ++i) h->push_back(Block(cfg));
   ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({cfg.n_embd})));
@@ -72,6 +73,11 @@ torch::Tensor NetworkImpl::embed_tokens(const torch::Tensor& ids) {
   auto x = wte(ids);  // [B,T,C]
   if (wpe) x = x + wpe->weight.narrow(0, 0, ids.size(1));
   return x;
+}
+
+torch::Tensor NetworkImpl::mark_held(const torch::Tensor& x, const torch::Tensor& held) const {
+  if (!held_emb.defined() || !held.defined()) return x;
+  return x + held.to(x.dtype()).unsqueeze(-1) * held_emb;  // [B,T,C] + [B,T,1] * [C]
 }
 
 void NetworkImpl::rotary_tables(int64_t T, const torch::Device& dev, torch::Tensor& cos,
@@ -104,11 +110,12 @@ torch::Tensor NetworkImpl::readout(const torch::Tensor& x) {
   return torch::matmul(ln_f(x), wte->weight.t());  // [B,T,C] @ [C,V] -> [B,T,V]
 }
 
-torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future) const {
-  return attention_mask(future, cfg.mask);
+torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const torch::Tensor& held) const {
+  return attention_mask(future, cfg.mask, held);
 }
 
-torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std::string& kind) const {
+torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std::string& kind,
+                                          const torch::Tensor& held) const {
   if (kind == "none") return {};
   const int64_t T = future.size(1);
   auto opts = torch::TensorOptions().dtype(torch::kLong).device(future.device());
@@ -119,6 +126,15 @@ torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std
     allowed = (j <= i).unsqueeze(0).expand({future.size(0), T, T});
   } else if (kind == "lookahead") {
     allowed = (j <= i + cfg.lookahead).unsqueeze(0).expand({future.size(0), T, T});
+  } else if (kind == "held") {
+    // Causal, except that a future row also sees the held rows to its right. A free row to the
+    // right holds only the model's own guess; a held row holds what was chosen, so a collapse
+    // still pulls the rows before it (docs/experiments.md section 7).
+    allowed = (j <= i).unsqueeze(0).expand({future.size(0), T, T});
+    if (held.defined()) {
+      auto f = future.to(torch::kBool), k = held.to(torch::kBool) & f;
+      allowed = allowed | (f.unsqueeze(2) & k.unsqueeze(1));  // [B,T,T]
+    }
   } else {  // block: causal, except that uncommitted rows see each other both ways
     auto f = future.to(torch::kBool);
     allowed = (j <= i).unsqueeze(0) | (f.unsqueeze(2) & f.unsqueeze(1));  // [B,T,T]

@@ -29,20 +29,27 @@ struct NetworkImpl : torch::nn::Module {
   torch::Tensor embed(const torch::Tensor& probs);
   // ids [B,T] -> x [B,T,C]: the same as embed(one_hot(ids)), without the V-wide matmul
   torch::Tensor embed_tokens(const torch::Tensor& ids);
+  // x [B,T,C] + the held embedding on rows where held [B,T] (bool) is true; x itself when the
+  // model has none or held is undefined.
+  torch::Tensor mark_held(const torch::Tensor& x, const torch::Tensor& held) const;
   // x [B,T,C] -> f(x) [B,T,C]: every block once. One refinement iteration's update is f(x) - x.
   torch::Tensor stack(torch::Tensor x, const torch::Tensor& allowed);
   // x [B,T,C] -> logits [B,T,V]: LN_f(x) @ E^T
   torch::Tensor readout(const torch::Tensor& x);
 
   // The attention mask for this config: bool [B,1,T,T], true = may attend, or undefined for "none".
-  // future [B,T] bool marks rows that are not (yet) committed tokens; the block mask uses it.
-  torch::Tensor attention_mask(const torch::Tensor& future) const;
+  // future [B,T] bool marks rows that are not (yet) committed tokens (the block and held masks use
+  // it); held [B,T] bool, optional, marks future rows set from outside (collapsed, partial, pinned),
+  // which the held mask lets every future row see.
+  torch::Tensor attention_mask(const torch::Tensor& future, const torch::Tensor& held = {}) const;
   // Same, forcing a mask kind ("causal" for the autoregressive baseline).
-  torch::Tensor attention_mask(const torch::Tensor& future, const std::string& kind) const;
+  torch::Tensor attention_mask(const torch::Tensor& future, const std::string& kind,
+                               const torch::Tensor& held = {}) const;
 
   ModelConfig cfg;
   torch::nn::Embedding wte{nullptr};  // E [V,C], tied to the read-out
   torch::nn::Embedding wpe{nullptr};  // [T,C], only when cfg.pos == "learned"
+  torch::Tensor held_emb;             // [C], only when cfg.held_embedding
   torch::nn::ModuleList h{nullptr};
   torch::nn::LayerNorm ln_f{nullptr};
 

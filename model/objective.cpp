@@ -30,9 +30,11 @@ WindowLayout draw_layout(const TrainConfig& cfg, int B, int T, int64_t step, std
     } else {  // a suffix: the lab's shape
       for (int i = T - Fn; i < T; ++i) picked.push_back(i);
     }
+    // A clean window keeps every future row free (drawn only when asked, so older runs replay).
+    const bool clean = cfg.clean_share > 0 && uniform01(rng) < cfg.clean_share;
     for (int i : picked) {
       fu[b * T + i] = true;
-      const double u = uniform01(rng);
+      const double u = clean ? 1.0 : uniform01(rng);
       if (u < cfg.collapse_share) continue;  // collapsed: future, held, one-hot
       if (u < cfg.collapse_share + cfg.partial_share) {
         pa[b * T + i] = float(0.2 + 0.7 * uniform01(rng));
@@ -67,7 +69,8 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
   auto tgt = ids.narrow(1, 1, T - 1);                                      // [B,T-1]
   auto fut_w = free.narrow(1, 1, T - 1).to(torch::kFloat32);               // [B,T-1]
   auto past_w = future.narrow(1, 1, T - 1).logical_not().to(torch::kFloat32);  // [B,T-1]
-  auto allowed = net->attention_mask(future);                              // [B,1,T,T]
+  auto held = future & free.logical_not();                                 // [B,T] collapsed or partial rows
+  auto allowed = net->attention_mask(future, held);                        // [B,1,T,T]
 
   std::vector<double> w(K);
   for (int k = 0; k < K; ++k)
@@ -83,6 +86,7 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
     auto base = net->embed_tokens(ids).view({B * T, C});                   // [B*T,C] one-hot rows, looked up
     // (looked up again every iteration: an iteration with its own graph frees it on backward)
     auto x = base.index_copy(0, soft_idx, torch::matmul(ps_in, net->wte->weight)).view({B, T, C});  // [B,T,C]
+    x = net->mark_held(x, held);                                           // [B,T,C]
     auto h = net->stack(x, allowed);                                       // [B,T,C]
     auto logits = net->readout(h);                                         // [B,T,V]
     auto ce = F::cross_entropy(logits.narrow(1, 0, T - 1).reshape({B * (T - 1), V}), tgt.reshape({-1}),

@@ -19,7 +19,7 @@ static void visit(C& c, F&& f) {
   f("curriculum_steps", c.curriculum_steps); f("iters", c.iters); f("grad_iters", c.grad_iters);
   f("iter_weights", c.iter_weights); f("past_weight", c.past_weight); f("eta", c.eta);
   f("collapse_share", c.collapse_share); f("partial_share", c.partial_share);
-  f("random_mask_share", c.random_mask_share);
+  f("random_mask_share", c.random_mask_share); f("clean_share", c.clean_share);
   f("eval_every", c.eval_every); f("eval_windows", c.eval_windows); f("eval_future", c.eval_future);
   f("eval_max_iters", c.eval_max_iters); f("eval_tol", c.eval_tol);
   f("eval_reconverge", c.eval_reconverge); f("ckpt_every", c.ckpt_every);
@@ -72,6 +72,7 @@ void TrainConfig::validate() const {
   share(collapse_share, "collapse_share");
   share(partial_share, "partial_share");
   share(random_mask_share, "random_mask_share");
+  share(clean_share, "clean_share");
   if (collapse_share + partial_share > 0.9f) fail("collapse_share + partial_share must leave free rows (<= 0.9)");
   if (eval_every < 0 || ckpt_every < 0 || log_every < 1) fail("eval_every, ckpt_every >= 0 and log_every >= 1");
   if (eval_windows < 1 || eval_future < 1 || eval_max_iters < 1 || eval_reconverge < 0)

@@ -41,6 +41,8 @@ struct TrainConfig {
   double collapse_share = 0.1;        // share of future rows fully collapsed to their true token
   double partial_share = 0.05;        // share of future rows partially collapsed (alpha ~ U[0.2, 0.9])
   double random_mask_share = 0.0;     // share of windows whose future rows sit at random positions
+  double clean_share = 0.0;           // share of windows with no collapsed or partial rows at all: the
+                                      //    state the lab and the evaluation start from (experiments.md 8)
   // ---- evaluation and bookkeeping
   int eval_every = 250;               // steps between evaluations on the validation split (0 = end only)
   int eval_windows = 64;              // held-out windows per evaluation

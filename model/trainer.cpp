@@ -139,6 +139,10 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     std::istringstream(ostate.rng) >> rng;
   } else if (!cfg.init_from.empty()) {
     Checkpoint init = load_checkpoint(cfg.init_from);
+    if (mc.held_embedding && !init.model.held_embedding) {  // a start without one: it begins at zero
+      init.model.held_embedding = true;
+      init.params.emplace("held_emb", torch::zeros({mc.n_embd}));
+    }
     if (expected_shapes(init.model) != expected_shapes(mc))
       throw file_error(cfg.init_from, "its tensor shapes differ from this model config: init_from needs the same sizes");
     init.model = mc;  // same weights, this run's mask/readout

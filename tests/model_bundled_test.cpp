@@ -1,8 +1,9 @@
 // The bundled checkpoint keeps the shape it shipped with: on held-out Brown text (240 sentences
 // of the validation split, never trained on) the past is certain, entropy rises steeply over the
 // near future and the far future stays well above the first row, and the window converges.
-// The full figures (and what falls short: the flat tail dips at the window's end, so the rank
-// correlation over all 16 rows is under 0.9) are in checkpoints/README.md.
+// A collapse far ahead pulls the rows before it (the block mask's two-way future). The full
+// figures (and what falls short: the flat tail dips at the window's end, so the rank correlation
+// over all 16 rows is under 0.9) are in checkpoints/README.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,10 +31,12 @@ TEST(Bundled, HockeyStickOnHeldOutText) {
   o.windows = 16;
   o.future = 16;
   o.reconverge = 1;
+  o.ahead = 8;
   auto r = evaluate(net, "wfc", fixed_windows(tokens, o.windows, ck.model.block_size + o.reconverge), o);
   std::cout << "    first-future NLL " << r.first_future_nll << ", entropy d1 " << r.entropy_by_distance.front()
             << " -> d16 " << r.entropy_by_distance.back() << ", rank corr " << r.entropy_rank_corr << ", iterations "
-            << r.mean_iters << ", early exits " << r.early_exit_share << " (" << r.seconds << " s)\n";
+            << r.mean_iters << ", early exits " << r.early_exit_share << "; NLL d=2..7 " << r.ahead_nll_before
+            << " -> " << r.ahead_nll_after << " once d=8 is collapsed (" << r.seconds << " s)\n";
   const auto& H = r.entropy_by_distance;
   EXPECT_LT(r.past_entropy, 0.05);
   for (int d = 1; d < 4; ++d) EXPECT_GT(H[d], H[d - 1] + 0.1) << "distance " << d + 1;  // the steep part
@@ -41,4 +44,6 @@ TEST(Bundled, HockeyStickOnHeldOutText) {
   EXPECT_LT(r.first_future_nll, 4.6);  // a unigram model scores about 6.4 nats on this text
   EXPECT_GE(r.converged_share, 0.95);
   EXPECT_GE(r.early_exit_share, 0.95);
+  // Two-way: collapsing row d=8 to its true token makes the rows before it better predicted.
+  EXPECT_LT(r.ahead_nll_after, r.ahead_nll_before - 0.03);
 }

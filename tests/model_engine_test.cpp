@@ -193,6 +193,47 @@ TEST(Engine, CausalMaskKeepsThePastBlindToTheFuture) {
   }
 }
 
+TEST(Engine, HeldMaskSeesHeldRowsToTheRightButNotFreeOnes) {
+  torch::manual_seed(3);
+  Network net(small_config("held"));
+  net->eval();
+  torch::NoGradGuard ng;
+  const int L = 12, n_past = 5;
+  auto p = torch::softmax(torch::randn({1, L, 64}), -1);
+  auto fut = (torch::arange(L) >= n_past).unsqueeze(0);                   // [1,L]
+  auto held = torch::zeros({1, L}, torch::kBool);
+  held[0][8] = true;
+  auto out = [&](const torch::Tensor& q, const torch::Tensor& h) {
+    return net->readout(net->stack(net->embed(q), net->attention_mask(fut, h)));
+  };
+  auto q = p.clone();
+  q[0][8] = torch::softmax(torch::randn({64}) * 5, -1);                   // change row 8
+  // Row 8 free: rows before it cannot see it, as under a causal mask.
+  auto a = out(p, {}), b = out(q, {});
+  EXPECT_TRUE(torch::equal(a.narrow(1, 0, 8), b.narrow(1, 0, 8)));
+  EXPECT_FALSE(torch::allclose(a[0][9], b[0][9]));
+  // Row 8 held: the future rows before it see it, the past still does not.
+  auto c = out(p, held), d = out(q, held);
+  EXPECT_TRUE(torch::equal(c.narrow(1, 0, n_past), d.narrow(1, 0, n_past)));
+  for (int i = n_past; i < 8; ++i) EXPECT_FALSE(torch::allclose(c[0][i], d[0][i])) << i;
+  // A held row that is not in the future changes nothing.
+  auto past_held = torch::zeros({1, L}, torch::kBool);
+  past_held[0][2] = true;
+  EXPECT_TRUE(torch::equal(out(p, past_held), a));
+
+  // In the engine: collapsing row 10 moves the free rows before it only under the held status.
+  Engine e = make_engine(small_config("held"));
+  e.reset({1, 2, 3, 4, 5});
+  e.converge();
+  const auto before = e.probs().clone();
+  e.collapse(10, Pick::Token, 7);
+  e.step();
+  // Rows 0-4 are the past; row 5 is fed by row 4's read-out, which sees only the past.
+  EXPECT_TRUE(torch::equal(before.narrow(0, 0, 6), e.probs().narrow(0, 0, 6)));
+  // Row 6 is fed by row 5's read-out, and row 5 sees the collapsed row 10.
+  EXPECT_FALSE(torch::allclose(before[6], e.probs()[6]));
+}
+
 TEST(Policies, ChooseTheRightRows) {
   // rows 0-2 past, 3.. future; row 4 collapsed
   const std::vector<float> H = {0, 0, 0, 3.0f, 0.0f, 1.0f, 5.0f, 0.5f, 4.0f};

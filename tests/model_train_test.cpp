@@ -219,6 +219,16 @@ TEST(Train, LayoutDrawsTheConfiguredShares) {
   auto lr = draw_layout(c, 256, 64, 0, rng);
   EXPECT_FALSE(lr.future.select(1, 0).any().item<bool>());
   EXPECT_FALSE((lr.future.narrow(1, 0, 63) <= lr.future.narrow(1, 1, 63)).all().item<bool>());
+  // Clean windows: about half the windows hold no collapsed or partial row; the rest keep the shares.
+  c.random_mask_share = 0.0;
+  c.clean_share = 0.5;
+  auto lc = draw_layout(c, 1024, 64, 0, rng);
+  auto held = lc.future & lc.free.logical_not();                          // [1024,64]
+  const double clean = (held.any(1).logical_not()).sum().item<double>() / 1024;
+  const double held_share = held.sum().item<double>() / lc.future.sum().item<double>();
+  std::cout << "    clean windows " << clean << ", held rows " << held_share << "\n";
+  EXPECT_NEAR(clean, 0.5 + 0.5 * 0.02, 0.05);  // a 12-row future with shares 0.5 is rarely all free
+  EXPECT_NEAR(held_share, 0.5 * 0.5, 0.03);
 }
 
 // The training unroll, the batched evaluation and the interactive engine are one iteration rule.
@@ -283,6 +293,58 @@ TEST(Train, TrainingUnrollEvaluationAndEngineAgree) {
     EXPECT_NEAR(r.nll_by_distance[d], nll, 1e-4) << "distance " << d + 1;
   }
   std::cout << "    converged in " << iters << " iterations in both\n";
+}
+
+// The collapse-ahead probe of the evaluation is the engine's collapse and re-convergence; under a
+// causal mask the rows left of the collapse cannot see it, under block and held they do.
+TEST(Train, CollapseAheadProbeMatchesTheEngine) {
+  for (const std::string variant : {"block", "held", "held+embedding", "causal"}) {
+    const std::string mask = variant.substr(0, variant.find('+'));
+    Checkpoint ck = tiny_checkpoint(3);
+    ck.model.mask = mask;
+    for (auto& [n, t] : ck.params) t.mul_(0.2);
+    if (variant != mask) {  // the held row also carries the held embedding, in both code paths
+      ck.model.held_embedding = true;
+      torch::manual_seed(9);
+      ck.params.emplace("held_emb", torch::randn({ck.model.n_embd}) * 0.5);
+    }
+    Network net = build_network(ck);
+    net->eval();
+    const int T = ck.model.block_size, Fn = 8, P = T - Fn, ahead = 6;
+    torch::manual_seed(5);
+    auto ids = torch::randint(3, ck.model.vocab_size, {1, T}, torch::kLong);  // [1,T]
+    EvalOptions o;
+    o.future = Fn;
+    o.reconverge = 0;
+    o.max_iters = 40;
+    o.tol = 1e-6f;
+    o.ahead = ahead;
+    auto r = evaluate(net, "wfc", ids, o);
+    ASSERT_EQ(r.ahead, ahead) << mask;
+
+    EngineConfig ec;
+    ec.future = Fn;
+    ec.max_iters = 40;
+    ec.tol = 1e-6f;
+    Engine eng(build_network(ck), ec);
+    eng.reset(std::vector<int>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + P));
+    auto nll = [&] {  // mean NLL of rows d = 2 .. ahead-1
+      double sum = 0;
+      for (int d = 2; d < ahead; ++d) sum -= std::log(eng.probs()[P + d - 1][ids[0][P + d - 1].item<int64_t>()].item<double>());
+      return sum / (ahead - 2);
+    };
+    eng.converge();
+    const double before = nll();
+    eng.collapse(P + ahead - 1, Pick::Token, int(ids[0][P + ahead - 1].item<int64_t>()));
+    const int iters = eng.converge();
+    const double after = nll();
+    std::cout << "    " << variant << ": before " << before << ", after " << after << " (" << iters << " iterations)\n";
+    EXPECT_NEAR(r.ahead_nll_before, before, 1e-4) << mask;
+    EXPECT_NEAR(r.ahead_nll_after, after, 1e-4) << mask;
+    EXPECT_EQ(r.ahead_iters, double(iters)) << mask;
+    if (mask == "causal") EXPECT_NEAR(after, before, 1e-3) << mask;
+    else EXPECT_GT(std::abs(after - before), 1e-3) << mask;
+  }
 }
 
 TEST(Train, SpearmanRankCorrelation) {

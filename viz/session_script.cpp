@@ -80,8 +80,8 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
       want(1, 1);
       a.kind = ScriptAction::Mask;
       a.text = w[1];
-      if (a.text != "checkpoint" && a.text != "block" && a.text != "causal" && a.text != "lookahead" && a.text != "none")
-        L.fail("mask: '" + a.text + "' is not checkpoint, block, causal, lookahead or none");
+      if (a.text != "checkpoint" && a.text != "block" && a.text != "causal" && a.text != "held" && a.text != "lookahead" && a.text != "none")
+        L.fail("mask: '" + a.text + "' is not checkpoint, block, held, causal, lookahead or none");
     } else if (cmd == "drift") {
       want(1, 1);
       a.kind = ScriptAction::Drift;
