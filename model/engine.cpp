@@ -58,7 +58,7 @@ bool Engine::may_change(int i) const {
   }
 }
 
-torch::Tensor Engine::embed_rows(const torch::Tensor& p) const {
+torch::Tensor Engine::embed_rows(const torch::Tensor& p, const torch::Tensor& held) const {
   // Rows known to be one-hot (pinned past, collapsed) are looked up: bit-identical to onehot @ E
   // and it keeps the V-wide matmul to the few soft rows.
   const int L = int(p.size(0));
@@ -79,10 +79,11 @@ torch::Tensor Engine::embed_rows(const torch::Tensor& p) const {
   if (!hard.empty()) x.index_copy_(0, idx(hard), E.index_select(0, idx(hard_tok)));
   if (!soft.empty()) x.index_copy_(0, idx(soft), torch::matmul(p.index_select(0, idx(soft)), E));
   if (net_->wpe) x = x + net_->wpe->weight.narrow(0, 0, L);
-  return net_->mark_held(x.unsqueeze(0), held_rows()).squeeze(0);         // [L,C]
+  return net_->mark_held(x.unsqueeze(0), held).squeeze(0);               // [L,C]
 }
 
 torch::Tensor Engine::held_rows() const {
+  if (mask_kind() != "held" && !net_->held_emb.defined()) return {};
   const int L = length();
   std::vector<int64_t> held(L);
   for (int i = 0; i < L; ++i)
@@ -96,14 +97,13 @@ int Engine::first_changing_row() const {
   return length();
 }
 
-torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor& x0, int start) {
-  // Feedback for rows [start, L): fb [L-start, V]. x0 = embed_rows(p) [L,C].
+torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor& x0, const torch::Tensor& held,
+                                    int start) {
+  // Feedback for rows [start, L): fb [L-start, V]. x0 = embed_rows(p, held) [L,C].
   const int L = int(p.size(0));
   auto x = x0.unsqueeze(0);                                              // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
-  auto held = held_rows();                                              // [1,L]
-  const std::string kind = cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask;
-  auto h = net_->stack(x, net_->attention_mask(future, kind, held))[0];  // [L,C]
+  auto h = net_->stack(x, net_->attention_mask(future, mask_kind(), held))[0];  // [L,C]
   if (net_->cfg.readout == "same")
     return torch::softmax(net_->readout(h.narrow(0, start, L - start)), -1);  // [L-start,V]
   // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.
@@ -122,8 +122,9 @@ StepReport Engine::step() {
   auto upd = torch::zeros({L}, p_.options()), kl = torch::zeros({L}, p_.options());  // [L]
   if (start < L) {
     const int n = L - start;
-    auto x_all = embed_rows(p_);                                         // [L,C]
-    auto fb = readout_probs(p_, x_all, start);                           // [n,V]
+    auto held = held_rows();                                             // [1,L] or undefined
+    auto x_all = embed_rows(p_, held);                                   // [L,C]
+    auto fb = readout_probs(p_, x_all, held, start);                     // [n,V]
     auto p = p_.narrow(0, start, n);                                     // [n,V]
     std::vector<int64_t> change(n);
     for (int i = 0; i < n; ++i) change[i] = may_change(start + i);

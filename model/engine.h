@@ -96,11 +96,15 @@ class Engine {
 
  private:
   void check_future(int pos, const char* what) const;
-  torch::Tensor embed_rows(const torch::Tensor& p) const;      // [L,V] -> x [L,C]
-  // Feedback for rows [start, L), given p [L,V] and its embedding x [L,C].
-  torch::Tensor readout_probs(const torch::Tensor& p, const torch::Tensor& x, int start);
+  // [L,V] -> x [L,C]; held [1,L] (or undefined) adds the held embedding
+  torch::Tensor embed_rows(const torch::Tensor& p, const torch::Tensor& held) const;
+  // Feedback for rows [start, L), given p [L,V], its embedding x [L,C] and the held rows.
+  torch::Tensor readout_probs(const torch::Tensor& p, const torch::Tensor& x, const torch::Tensor& held, int start);
   int first_changing_row() const;
-  torch::Tensor held_rows() const;  // [1,L] bool: future rows set from outside (collapsed, partial, pinned)
+  // [1,L] bool: future rows set from outside (collapsed, partial, pinned); undefined when neither
+  // the mask nor the network reads them
+  torch::Tensor held_rows() const;
+  std::string mask_kind() const { return cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask; }
   StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
   bool may_change(int i) const;
   void tick_holds();

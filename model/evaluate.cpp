@@ -73,8 +73,6 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
   const int64_t n = ids.size(0), T = ids.size(1), Fn = ps.size(1), P = T - Fn;
   auto future = (torch::arange(T, ids.options()) >= P).unsqueeze(0).expand({n, T});  // [n,T]
   auto allowed = net->attention_mask(future, held);                      // [n,1,T,T]
-  auto moves = held.defined() ? held.narrow(1, P, Fn).logical_not().unsqueeze(2)  // [n,F,1]
-                              : torch::ones({1, 1, 1}, future.options());
   auto past_x = net->embed_tokens(ids.narrow(1, 0, P));                  // [n,P,C]
   auto active = torch::ones({n}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
   auto it_count = torch::zeros({n}, torch::kLong).to(ids.device());
@@ -85,7 +83,8 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
     x = net->mark_held(x, held);                                           // [n,T,C]
     auto h = net->stack(x, allowed).narrow(1, P - 1, Fn);                  // [n,F,C] predictors of the future rows
     auto q = torch::softmax(net->readout(h), -1);                          // [n,F,V]
-    auto np = torch::where(moves, ps + o.eta * (q - ps), ps);              // [n,F,V]
+    auto np = ps + o.eta * (q - ps);                                       // [n,F,V]
+    if (held.defined()) np = torch::where(held.narrow(1, P, Fn).unsqueeze(2), ps, np);  // held rows stay
     auto kl = (np * (np.clamp_min(1e-12).log() - ps.clamp_min(1e-12).log())).sum(-1).clamp_min(0).amax(-1);  // [n]
     auto a = active.unsqueeze(1).unsqueeze(2);                             // [n,1,1]
     ps = torch::where(a, np, ps);

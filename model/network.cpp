@@ -129,7 +129,7 @@ torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std
   } else if (kind == "held") {
     // Causal, except that a future row also sees the held rows to its right. A free row to the
     // right holds only the model's own guess; a held row holds what was chosen, so a collapse
-    // still pulls the rows before it (docs/experiments.md section 7).
+    // still pulls the rows before it (docs/experiments.md section 6).
     allowed = (j <= i).unsqueeze(0).expand({future.size(0), T, T});
     if (held.defined()) {
       auto f = future.to(torch::kBool), k = held.to(torch::kBool) & f;
