@@ -15,6 +15,16 @@ static bool same(const LabSettings& a, const LabSettings& b) {
          a.mask == b.mask && a.future == b.future && a.delay_ms == b.delay_ms;
 }
 
+// One line per attention mask, for the combo's tooltips (README, "Masks").
+static const char* mask_help(const std::string& m) {
+  if (m == "block") return "past causal; every future row sees every future row";
+  if (m == "held") return "causal, but future rows also see collapsed, partial and pinned rows on their right";
+  if (m == "causal") return "every row sees only rows to its left: a collapse cannot pull earlier rows";
+  if (m == "lookahead") return "a row sees at most the checkpoint's lookahead rows to its right";
+  if (m == "none") return "every row sees every row, the past too";
+  return "";
+}
+
 void draw_controls(ViewState& v) {
   place_window(v, 0.0f, 0.0f, 0.2f, 0.70f);
   ImGui::Begin("Controls");
@@ -117,10 +127,13 @@ void draw_controls(ViewState& v) {
   ImGui::SetNextItemWidth(-110);
   if (ImGui::BeginCombo("mask", mask_label.c_str())) {
     if (ImGui::Selectable("checkpoint's mask", st.mask.empty())) st.mask.clear();
-    for (const auto& m : s.masks)
+    for (const auto& m : s.masks) {
       if (ImGui::Selectable(m.c_str(), m == st.mask)) st.mask = m;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(m));
+    }
     ImGui::EndCombo();
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("which rows each row may attend to; applies from the next iteration");
   if (v.settings_init && !same(st, v.sent_settings) && !ImGui::IsAnyItemActive()) {
     v.sent_settings = st;
     LabCommand c;
