@@ -31,6 +31,7 @@ struct Session {
   std::vector<std::pair<std::string, std::string>> info;
   std::vector<std::string> masks;
   std::string objective;
+  std::string checkpoint_mask;
   Network net{nullptr};
   std::unique_ptr<Tokenizer> tok;
   std::shared_ptr<const std::vector<std::string>> vocab;
@@ -194,6 +195,7 @@ struct Ops {
     const auto& m = ck.model;
     s.path = path;
     s.objective = ck.objective;
+    s.checkpoint_mask = m.mask;
     s.info = {{"checkpoint", path},
               {"objective", ck.objective},
               {"model", std::to_string(m.n_layer) + " layers x " + std::to_string(m.n_embd) + ", " +
@@ -629,6 +631,7 @@ std::shared_ptr<LabSnapshot> LabSession::snapshot() {
   p->checkpoint = s.path;
   p->info = s.info;
   p->masks = s.masks;
+  p->checkpoint_mask = s.checkpoint_mask;
   p->policies = policy_names();
   p->vocab = s.vocab;
   p->log_vocab = s.vocab ? std::log(double(s.vocab->size())) : 0;

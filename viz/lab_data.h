@@ -85,6 +85,7 @@ struct LabSnapshot {
   std::string checkpoint;                                  // path
   std::vector<std::pair<std::string, std::string>> info;   // label, value rows
   std::vector<std::string> masks;                          // masks the engine accepts here
+  std::string checkpoint_mask;                             // the mask it was trained with (the default)
   std::vector<std::string> policies;                       // collapse policies by name
   std::shared_ptr<const std::vector<std::string>> vocab;   // display text of every token id
   double log_vocab = 0;                                    // nats: the entropy of a uniform row

@@ -123,10 +123,13 @@ void draw_controls(ViewState& v) {
   ImGui::Checkbox("past drifts", &drift);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: past rows are pinned one-hot; on: they are re-contextualised too");
   st.pin_past = !drift;
-  const std::string mask_label = st.mask.empty() ? "checkpoint's mask" : st.mask;
+  // Name the checkpoint's own mask: the default says which rows attend to which.
+  const std::string ck_label = s.checkpoint_mask.empty() ? "checkpoint's mask" : s.checkpoint_mask + " (checkpoint)";
+  const std::string mask_label = st.mask.empty() ? ck_label : st.mask;
   ImGui::SetNextItemWidth(-110);
   if (ImGui::BeginCombo("mask", mask_label.c_str())) {
-    if (ImGui::Selectable("checkpoint's mask", st.mask.empty())) st.mask.clear();
+    if (ImGui::Selectable(ck_label.c_str(), st.mask.empty())) st.mask.clear();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(s.checkpoint_mask));
     for (const auto& m : s.masks) {
       if (ImGui::Selectable(m.c_str(), m == st.mask)) st.mask = m;
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(m));
