@@ -53,6 +53,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     std::istringstream ws(line);
     std::vector<std::string> w;
     for (std::string t; ws >> t;) w.push_back(t);
+    if (w.empty()) continue;  // only \v, \f or \r: blank to >>, though not to the test above
     const Line L{name, no};
     ScriptAction a;
     a.line = no;
