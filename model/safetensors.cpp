@@ -47,6 +47,7 @@ std::vector<uint8_t> serialize(const File& f) {
   std::memcpy(out.data() + 8, h.data(), h.size());
   uint8_t* p = out.data() + 8 + h.size();
   for (const auto& [name, t] : f.tensors) {
+    if (t.data.empty()) continue;  // an empty vector's data() may be null, and memcpy(p, null, 0) is UB
     std::memcpy(p, t.data.data(), t.data.size());
     p += t.data.size();
   }
