@@ -1,6 +1,10 @@
 #include "app/cli.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <sstream>
+
+#include "model/errors.h"
 
 namespace wfc::cli {
 
@@ -10,26 +14,43 @@ std::string Args::str(const std::string& name) const {
   return it->second;
 }
 
-int64_t Args::integer(const std::string& name) const {
-  const std::string v = str(name);
+// The parser's InputError becomes a usage error: the option is the user's text.
+template <class F>
+static auto as_usage(F&& f) {
   try {
-    size_t used = 0;
-    long long n = std::stoll(v, &used);
-    if (used == v.size()) return n;
-  } catch (const std::exception&) {
+    return f();
+  } catch (const InputError& e) {
+    throw UsageError(e.what());
   }
-  throw UsageError("option --" + name + ": expected an integer, got '" + v + "'");
 }
 
-double Args::number(const std::string& name) const {
+int64_t Args::integer(const std::string& name, num::IntRange r) const {
+  return as_usage([&] { return num::parse_int(str(name), "option --" + name, r); });
+}
+
+int32_t Args::int32(const std::string& name, num::IntRange r) const {
+  r.lo = std::max<int64_t>(r.lo, INT32_MIN);
+  r.hi = std::min<int64_t>(r.hi, INT32_MAX);
+  return int32_t(integer(name, r));
+}
+
+uint64_t Args::uint(const std::string& name) const {
+  return as_usage([&] { return num::parse_uint(str(name), "option --" + name); });
+}
+
+double Args::number(const std::string& name, num::FloatRange r) const {
+  return as_usage([&] { return num::parse_float(str(name), "option --" + name, r); });
+}
+
+std::pair<int, int> Args::size(const std::string& name, num::IntRange w, num::IntRange h) const {
   const std::string v = str(name);
-  try {
-    size_t used = 0;
-    double d = std::stod(v, &used);
-    if (used == v.size() && std::isfinite(d)) return d;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("option --" + name + ": expected a number, got '" + v + "'");
+  const auto x = v.find('x');
+  if (x == std::string::npos)
+    throw UsageError("option --" + name + ": expected WxH (e.g. 1920x1080), got '" + v.substr(0, 40) + "'");
+  return as_usage([&] {
+    return std::pair<int, int>(int(num::parse_int(std::string_view(v).substr(0, x), "option --" + name + ": width", w)),
+                               int(num::parse_int(std::string_view(v).substr(x + 1), "option --" + name + ": height", h)));
+  });
 }
 
 bool Args::on(const std::string& name) const { return str(name) == "true"; }

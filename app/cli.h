@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model/numbers.h"
+
 namespace wfc::cli {
 
 // Wrong flags or arguments: the caller prints "wfc CMD: MESSAGE" and exits 2.
@@ -25,8 +27,14 @@ struct Flag {
 class Args {
  public:
   std::string str(const std::string& name) const;
-  int64_t integer(const std::string& name) const;   // throws UsageError on bad numbers
-  double number(const std::string& name) const;
+  // Strict numbers (model/numbers.h): garbage, overflow, NaN/Inf and values outside the range
+  // throw UsageError naming the option and the range.
+  int64_t integer(const std::string& name, num::IntRange r = {}) const;
+  int32_t int32(const std::string& name, num::IntRange r) const;  // r is clipped to 32 bits
+  uint64_t uint(const std::string& name) const;                   // seeds
+  double number(const std::string& name, num::FloatRange r = {}) const;
+  // "WxH" with each side in its range: {w, h}.
+  std::pair<int, int> size(const std::string& name, num::IntRange w, num::IntRange h) const;
   bool on(const std::string& name) const;
   bool given(const std::string& name) const;        // set on the command line, not defaulted
   std::vector<std::string> positional;

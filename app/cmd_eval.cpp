@@ -18,18 +18,15 @@ using nlohmann::json;
 
 static int run_eval(const cli::Args& a) {
   EvalOptions o;
-  o.windows = int(a.integer("windows"));
-  o.future = int(a.integer("future"));
-  o.max_iters = int(a.integer("max-iters"));
-  o.tol = float(a.number("tol"));
-  o.reconverge = int(a.integer("reconverge"));
-  o.ahead = int(a.integer("ahead"));
-  if (o.windows < 1 || o.future < 1 || o.max_iters < 1 || o.reconverge < 0 || !(o.tol > 0))
-    throw cli::UsageError("need --windows, --future, --max-iters >= 1, --reconverge >= 0 and --tol > 0");
-  if (o.ahead < 0) throw cli::UsageError("--ahead must be >= 0 (0 = off)");
+  o.windows = a.int32("windows", {1, 1'000'000});
+  o.future = a.int32("future", {1, 65'535});
+  o.max_iters = a.int32("max-iters", {1, 1'000'000});
+  o.tol = float(a.number("tol", num::above(0)));
+  o.reconverge = a.int32("reconverge", {0, 10'000});
+  o.ahead = a.int32("ahead", {0, 65'535});  // 0 = off
   o.ahead = std::min(o.ahead, o.future);  // a short future probes its last row
   if (o.ahead < 3) o.ahead = 0;           // no row between d=1 and the collapse to score
-  if (a.integer("threads") > 0) torch::set_num_threads(int(a.integer("threads")));
+  torch::set_num_threads(a.int32("threads", num::thread_range()));
   const torch::Device dev = pick_device(a.str("device"));
   const auto files = corpus_files(a.str("val-files"), a.str("data"), "val.txt");
 
@@ -37,12 +34,11 @@ static int run_eval(const cli::Args& a) {
   std::vector<std::vector<uint8_t>> tokenizers;
   for (const auto& path : a.positional) {
     Checkpoint ck = load_checkpoint(path);
+    check_future(o.future, ck.model, "option --future (" + path + ")");
     Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
     const auto tokens = encode_corpus(files, tok, ck.tokenizer, "", [](const std::string&) {});
     Network net = build_network(ck);
     net->to(dev);
-    if (o.future >= ck.model.block_size) throw InputError(path + ": --future must be below its block_size " +
-                                                          std::to_string(ck.model.block_size));
     auto ids = fixed_windows(tokens, o.windows, ck.model.block_size + o.reconverge);
     results.emplace_back(path, evaluate(net, ck.objective, ids, o));
     tokenizers.push_back(ck.tokenizer);

@@ -1,18 +1,27 @@
 // wfc export: runs a session script headless (EGL, no window, no X server) through the lab's own
 // session code and writes numbered frames of the entropy plot (PNG or SVG), optionally a video.
 // The whole script runs before anything is written, so a bad script leaves no files behind.
+// Frames are written into a fresh directory next to --out and moved into place only when every
+// one is written: a full disk or a kill leaves --out as it was. ffmpeg runs with no shell.
+#include <fcntl.h>
+#include <stb/stb_image_write.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 #include "app/commands.h"
 #include "app/lab_worker.h"
+#include "app/spawn.h"
 #include "model/checkpoint.h"
 #include "model/errors.h"
+#include "model/file_io.h"
+#include "model/tokenizer.h"
 #include "viz/frame_composer.h"
 #include "viz/headless_gl.h"
 #include "viz/session_script.h"
@@ -24,14 +33,6 @@ using viz::CmdKind;
 using viz::LabCommand;
 using viz::ScriptAction;
 
-static bool on_path(const std::string& exe) {
-  const char* p = std::getenv("PATH");
-  std::stringstream ss(p ? p : "");
-  for (std::string dir; std::getline(ss, dir, ':');)
-    if (!dir.empty() && access((dir + "/" + exe).c_str(), X_OK) == 0) return true;
-  return false;
-}
-
 struct Frame {
   std::shared_ptr<viz::LabSnapshot> snap;
   std::string title;
@@ -39,7 +40,8 @@ struct Frame {
 
 // Runs every action; returns the frames to draw. Errors name the script line.
 static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, const std::string& name,
-                                     const std::string& ckpt, int threads, bool every_iteration) {
+                                     const std::string& ckpt, const Checkpoint& ck, int threads, bool every_iteration) {
+  const Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
   LabWorkerOptions wo;
   wo.checkpoint = ckpt;
   wo.threads = threads;
@@ -80,12 +82,20 @@ static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, co
       };
       switch (a.kind) {
         case ScriptAction::Title: title = a.text; break;
-        case ScriptAction::Future: settings([&](viz::LabSettings& s) { s.future = int(a.n); }); break;
+        case ScriptAction::Future:
+          if (a.n >= ck.model.block_size)
+            throw fail("future: expected fewer future rows than the checkpoint's window of " +
+                       std::to_string(ck.model.block_size) + " (at most " + std::to_string(ck.model.block_size - 1) +
+                       "), got " + std::to_string(a.n));
+          settings([&](viz::LabSettings& s) { s.future = int(a.n); });
+          break;
         case ScriptAction::Seed: settings([&](viz::LabSettings& s) { s.seed = uint64_t(a.n); }); break;
         case ScriptAction::Mask: settings([&](viz::LabSettings& s) { s.mask = a.text == "checkpoint" ? "" : a.text; }); break;
         case ScriptAction::Drift: settings([&](viz::LabSettings& s) { s.pin_past = a.n == 0; }); break;
         case ScriptAction::Policy: settings([&](viz::LabSettings& s) { s.policy = a.text; }); break;
         case ScriptAction::Prompt: {
+          note_prompt_kept(name + ":" + std::to_string(a.line), tok.encode(a.text).size(), snap()->settings.future,
+                           ck.model.block_size);
           LabCommand c = cmd(CmdKind::Reset);
           c.text = a.text;
           session.handle(c);
@@ -134,18 +144,146 @@ static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, co
   return frames;
 }
 
+// What an export writes, and all that --overwrite removes: frame_NNNNN.png|svg and frames.jsonl.
+static bool written_by_export(const std::string& name) {
+  static const std::regex frame(R"(frame_[0-9]{5,}\.(png|svg))");
+  return name == "frames.jsonl" || std::regex_match(name, frame);
+}
+
+// --out must be new, an empty directory, or (with --overwrite) a directory whose earlier frames
+// may go. Checked before any work.
+static void check_out_dir(const fs::path& out, bool overwrite) {
+  std::error_code ec;
+  const auto st = fs::status(out, ec);
+  if (!fs::exists(st)) return;
+  if (!fs::is_directory(st)) throw InputError(out.string() + ": exists and is not a directory");
+  size_t n = 0;
+  for (auto it = fs::directory_iterator(out, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
+  if (ec) throw InputError(out.string() + ": cannot list the directory: " + ec.message());
+  if (n > 0 && !overwrite)
+    throw InputError(out.string() + ": is not empty (" + std::to_string(n) +
+                     " entries); --overwrite replaces the frames of an earlier export");
+}
+
+// A fresh directory next to --out (the same file system, so its files can be renamed into
+// place); removed with everything in it unless committed.
+struct StagingDir {
+  fs::path dir;
+  bool committed = false;
+  explicit StagingDir(const fs::path& out) {
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(parent.string() + ": cannot create the directory: " + ec.message());
+    std::string tmpl = (parent / ("." + out.filename().string() + ".export-XXXXXX")).string();
+    if (!::mkdtemp(tmpl.data()))
+      throw InputError(parent.string() + ": cannot create a directory for the frames: " + std::strerror(errno));
+    dir = tmpl;
+  }
+  ~StagingDir() {
+    std::error_code ec;
+    if (!committed) fs::remove_all(dir, ec);
+  }
+};
+
+// Writes a new file in the staging directory; the error says why (a full disk: ENOSPC).
+static void write_new_file(const fs::path& path, const void* data, size_t size, const std::string& out) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  auto fail = [&](int e) {
+    throw InputError(out + ": cannot write " + path.filename().string() + ": " + std::strerror(e) +
+                     "; nothing was written");
+  };
+  if (fd < 0) fail(errno);
+  const char* p = static_cast<const char*>(data);
+  for (size_t left = size; left > 0;) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      fail(e);
+    }
+    p += n;
+    left -= size_t(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) fail(errno);
+}
+
+static void append_bytes(void* ctx, void* data, int n) {
+  auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+  v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + n);
+}
+
+// Moves the staged frames into --out: the whole directory when --out is new or empty, else one
+// file at a time after the earlier export's frames are removed (frames.jsonl last).
+static void commit(StagingDir& st, const fs::path& out, const std::vector<std::string>& names) {
+  if (::rename(st.dir.c_str(), out.c_str()) == 0) {
+    st.committed = true;
+  } else {
+    if (errno != ENOTEMPTY && errno != EEXIST)
+      throw InputError(out.string() + ": cannot move the frames into place: " + std::strerror(errno));
+    std::error_code ec;
+    std::vector<fs::path> old;
+    for (auto it = fs::directory_iterator(out, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (written_by_export(it->path().filename().string())) old.push_back(it->path());
+    if (ec) throw InputError(out.string() + ": cannot list the directory: " + ec.message());
+    for (const auto& p : old)
+      if (!fs::remove(p, ec) && ec) throw InputError(p.string() + ": cannot remove: " + ec.message());
+    for (const auto& n : names)
+      if (::rename((st.dir / n).c_str(), (out / n).c_str()) != 0)
+        throw InputError((out / n).string() + ": cannot move into place: " + std::strerror(errno));
+  }
+  if (int dfd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+// ffmpeg's image2 pattern treats % specially: a literal % in the directory is written %%.
+static std::string image_pattern(const fs::path& dir) {
+  std::string d;
+  for (char c : fs::absolute(dir).string()) d += c == '%' ? std::string("%%") : std::string(1, c);
+  return d + "/frame_%05d.png";
+}
+
+static void encode_video(const fs::path& out, const fs::path& video, int fps) {
+  // Absolute paths: a name starting with '-' is not an option, "x:y" is not a protocol.
+  const fs::path target = fs::absolute(video);
+  const fs::path tmp = target.parent_path() /
+                       ("." + target.stem().string() + ".tmp." + std::to_string(getpid()) + target.extension().string());
+  const std::vector<std::string> argv = {"ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-framerate",
+                                         std::to_string(fps), "-i", image_pattern(out), "-c:v", "libx264",
+                                         "-pix_fmt", "yuv420p", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", tmp.string()};
+  int rc = 0;
+  try {
+    rc = run_program(argv);
+  } catch (const std::runtime_error& e) {
+    throw InputError("--video " + video.string() + ": " + e.what() + " (the frames are in " + out.string() + ")");
+  }
+  std::error_code ec;
+  if (rc != 0) {
+    fs::remove(tmp, ec);
+    throw InputError("--video " + video.string() + ": ffmpeg failed (exit " + std::to_string(rc) +
+                     "); the frames are in " + out.string());
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError("--video " + video.string() + ": cannot move the video into place: " + ec.message());
+  }
+}
+
 static int run_export(const cli::Args& a) {
   const std::string ckpt = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
-  const std::string script_path = a.str("script"), out = a.str("out"), format = a.str("format"), theme = a.str("theme");
+  const std::string script_path = a.str("script"), format = a.str("format"), theme = a.str("theme");
   const std::string video = a.str("video");
   if (script_path.empty()) throw cli::UsageError("--script is required");
-  if (out.empty()) throw cli::UsageError("--out is required");
+  if (a.str("out").empty()) throw cli::UsageError("--out is required");
+  const fs::path out = fs::path(a.str("out")).lexically_normal();
   if (format != "png" && format != "svg") throw cli::UsageError("option --format: expected png or svg, got '" + format + "'");
   if (theme != "light" && theme != "dark") throw cli::UsageError("option --theme: expected light or dark, got '" + theme + "'");
   viz::FrameStyle st;
-  const std::string size = a.str("size");
-  if (std::sscanf(size.c_str(), "%dx%d", &st.w, &st.h) != 2 || st.w < 320 || st.h < 200 || st.w > 8192 || st.h > 8192)
-    throw cli::UsageError("option --size: expected WxH between 320x200 and 8192x8192, got '" + size + "'");
+  std::tie(st.w, st.h) = a.size("size", {320, 8192}, {200, 8192});
   const std::string units = a.str("units");
   if (units == "nats") st.units = viz::Units::Nats;
   else if (units == "bits") st.units = viz::Units::Bits;
@@ -155,35 +293,30 @@ static int run_export(const cli::Args& a) {
   st.spacetime = a.on("spacetime");
   st.tokens = !a.on("no-tokens");
   st.focus = !a.on("whole-window");
-  const int fps = int(a.integer("fps"));
+  const int fps = a.int32("fps", {1, 120});
+  const int threads = a.int32("threads", num::thread_range());
   if (!video.empty()) {
     if (format != "png") throw cli::UsageError("--video needs --format png");
-    if (fps < 1 || fps > 120) throw cli::UsageError("option --fps: expected 1..120");
     if (!on_path("ffmpeg"))
       throw InputError("--video " + video + ": ffmpeg is not installed (apt-get install ffmpeg); nothing was written");
+    const fs::path vdir = fs::absolute(video).parent_path();
+    if (!fs::is_directory(vdir)) throw InputError("--video " + video + ": " + vdir.string() + " is not a directory");
   }
+  check_out_dir(out, a.on("overwrite"));
 
-  std::ifstream f(script_path, std::ios::binary);
-  if (!f) throw InputError(script_path + ": cannot read the script");
-  std::stringstream text;
-  text << f.rdbuf();
   std::vector<ScriptAction> script;
   try {
-    script = viz::parse_script(text.str(), script_path);
+    script = viz::parse_script(read_file_text(script_path, kScriptFile), script_path);
   } catch (const viz::ScriptError& e) {
     throw InputError(e.what());
   }
-  load_checkpoint(ckpt);  // a bad checkpoint fails here, on one line
-  const int threads = int(a.integer("threads"));
-  if (threads < 1) throw cli::UsageError("option --threads: must be at least 1");
+  const Checkpoint ck = load_checkpoint(ckpt);  // a bad checkpoint fails here, on one line
 
-  const auto frames = run_script(script, script_path, ckpt, threads, a.on("every-iteration"));
+  const auto frames = run_script(script, script_path, ckpt, ck, threads, a.on("every-iteration"));
   if (frames.empty()) throw InputError(script_path + ": the script has no `frame` (or use --every-iteration)");
 
-  // Everything ran: now write.
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (ec) throw InputError(out + ": cannot create the directory: " + ec.message());
+  // Everything ran: now write, into the staging directory.
+  StagingDir staging(out);
   std::unique_ptr<viz::HeadlessGL> gl;
   std::unique_ptr<viz::FrameComposer> composer;
   if (format == "png") {
@@ -191,6 +324,9 @@ static int run_export(const cli::Args& a) {
     composer = std::make_unique<viz::FrameComposer>();
   }
   std::ostringstream trace;
+  std::vector<std::string> names;
+  using clock = std::chrono::steady_clock;
+  auto last_note = clock::now();
   for (size_t i = 0; i < frames.size(); ++i) {
     const auto& fr = frames[i];
     const auto& c = fr.snap->cur;
@@ -201,24 +337,35 @@ static int run_export(const cli::Args& a) {
                    " of " + std::to_string(frames.size());
     char name[32];
     std::snprintf(name, sizeof name, "frame_%05zu.%s", i + 1, format.c_str());
-    const std::string path = out + "/" + name;
-    std::string err;
-    const bool ok = format == "png" ? viz::write_png(path, composer->render(*fr.snap, fs_), st.w, st.h, &err)
-                                    : viz::write_text_file(path, viz::frame_svg(*fr.snap, fs_), &err);
-    if (!ok) throw InputError(err);
+    if (format == "png") {
+      const auto rgba = composer->render(*fr.snap, fs_);
+      std::vector<uint8_t> png;
+      if (!stbi_write_png_to_func(append_bytes, &png, st.w, st.h, 4, rgba.data(), st.w * 4))
+        throw std::runtime_error(std::string(name) + ": PNG encoding failed");
+      write_new_file(staging.dir / name, png.data(), png.size(), out.string());
+    } else {
+      const std::string svg = viz::frame_svg(*fr.snap, fs_);
+      write_new_file(staging.dir / name, svg.data(), svg.size(), out.string());
+    }
+    names.push_back(name);
     nlohmann::json j = {{"frame", i + 1},         {"file", name},        {"iteration", c.iteration},
                         {"offset", fr.snap->offset}, {"n_past", c.n_past}, {"length", c.length},
                         {"entropy", c.entropy},    {"status", c.status},  {"argmax", c.argmax},
                         {"last_collapse", fr.snap->last_collapse}};
     trace << j.dump() << "\n";
+    if (clock::now() - last_note > std::chrono::seconds(2) && i + 1 < frames.size()) {
+      std::cerr << "export: " << i + 1 << " of " << frames.size() << " frames written\n";
+      last_note = clock::now();
+    }
   }
-  std::string err;
-  if (!viz::write_text_file(out + "/frames.jsonl", trace.str(), &err)) throw InputError(err);
-  std::cout << "export: " << frames.size() << " " << format << " frames of " << st.w << "x" << st.h << " in " << out << "\n";
+  const std::string t = trace.str();
+  write_new_file(staging.dir / "frames.jsonl", t.data(), t.size(), out.string());
+  names.push_back("frames.jsonl");
+  commit(staging, out, names);
+  std::cout << "export: " << frames.size() << " " << format << " frames of " << st.w << "x" << st.h << " in "
+            << out.string() << "\n";
   if (!video.empty()) {
-    const std::string cmd = "ffmpeg -y -loglevel error -framerate " + std::to_string(fps) + " -i '" + out +
-                            "/frame_%05d.png' -c:v libx264 -pix_fmt yuv420p -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' '" + video + "'";
-    if (std::system(cmd.c_str()) != 0) throw InputError("--video " + video + ": ffmpeg failed (the frames are in " + out + ")");
+    encode_video(out, video, fps);
     std::cout << "export: video " << video << "\n";
   }
   return 0;
@@ -231,7 +378,8 @@ cli::Command export_command() {
   c.summary = "render a scripted session to PNG/SVG frames (and video), headless";
   c.flags = {{"checkpoint", "checkpoints/default.safetensors", "checkpoint to run", false, "FILE"},
              {"script", "", "session script (see README: Session scripts)", false, "FILE"},
-             {"out", "", "output directory (created)", false, "DIR"},
+             {"out", "", "output directory (created; must be new or empty)", false, "DIR"},
+             {"overwrite", "", "replace the frames an earlier export wrote in --out (other files stay)", true},
              {"size", "1920x1080", "frame size", false, "WxH"},
              {"format", "png", "png or svg", false, "FMT"},
              {"theme", "light", "light (paper) or dark", false, "NAME"},

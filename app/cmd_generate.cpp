@@ -37,40 +37,58 @@ torch::Device pick_device(const std::string& d) {
 
 EngineConfig engine_config_from(const cli::Args& a) {
   EngineConfig e;
-  e.future = int(a.integer("future"));
-  e.max_iters = int(a.integer("max-iters"));
-  e.tol = float(a.number("tol"));
-  e.eta = float(a.number("eta"));
+  e.future = a.int32("future", {1, 65'535});  // and below the checkpoint's window: check_future()
+  e.max_iters = a.int32("max-iters", {1, 1'000'000});
+  e.tol = float(a.number("tol", num::above(0)));
+  e.eta = float(a.number("eta", {0, 1, true, false}));
   e.stop_on = a.str("stop-on");
+  if (e.stop_on != "kl" && e.stop_on != "update")
+    throw cli::UsageError("option --stop-on: expected kl or update, got '" + e.stop_on + "'");
   e.pin_past = !a.on("drift");
   e.mask = a.str("mask") == "checkpoint" ? "" : a.str("mask");
-  e.temperature = float(a.number("temperature"));
-  e.sample_top_k = int(a.integer("top-k"));
-  e.sample_top_p = float(a.number("top-p"));
-  e.seed = uint64_t(a.integer("seed"));
-  e.threads = int(a.integer("threads"));
+  e.temperature = float(a.number("temperature", num::at_least(0)));
+  e.sample_top_k = a.int32("top-k", {0, INT32_MAX});
+  e.sample_top_p = float(a.number("top-p", {0, 1, true, false}));
+  e.seed = a.uint("seed");
+  e.threads = a.int32("threads", num::thread_range());
   if (e.temperature <= 0) e.temperature = 1;  // 0 means arg-max; see pick below
   return e;
 }
 
+void check_future(int64_t future, const ModelConfig& m, const std::string& what) {
+  if (future >= m.block_size)
+    throw cli::UsageError(what + ": expected fewer future rows than the checkpoint's window of " +
+                          std::to_string(m.block_size) + " (at most " + std::to_string(m.block_size - 1) + "), got " +
+                          std::to_string(future));
+}
+
+void note_prompt_kept(const std::string& who, size_t prompt_tokens, int future, int block_size) {
+  const int64_t room = int64_t(block_size) - future;
+  if (int64_t(prompt_tokens) > room)
+    std::cerr << who << ": the prompt has " << prompt_tokens << " tokens; with " << future
+              << " future rows the window of " << block_size << " keeps its last " << room << "\n";
+}
+
 static int run_generate(const cli::Args& a) {
   const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
-  if (a.integer("tokens") < 0) throw cli::UsageError("option --tokens: must be >= 0");
+  const int tokens = a.int32("tokens", {0, INT32_MAX});
   if (a.on("pin-past") && a.on("drift")) throw cli::UsageError("--pin-past and --drift exclude each other");
   PolicyParams pp;
-  pp.threshold = float(a.number("threshold"));
-  pp.budget = float(a.number("budget"));
-  pp.alpha = float(a.number("alpha"));
+  pp.threshold = float(a.number("threshold", num::at_least(0)));
+  pp.budget = float(a.number("budget", num::at_least(0)));
+  pp.alpha = float(a.number("alpha", {0, 1, true, false}));
   auto policy = make_policy(a.str("policy"), pp);  // bad names fail before the checkpoint loads
   EngineConfig ec = engine_config_from(a);
   const Pick pick = a.number("temperature") <= 0 ? Pick::Argmax : Pick::Sample;
 
   Checkpoint ck = load_checkpoint(path);
+  check_future(ec.future, ck.model, "option --future");
   Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
   torch::manual_seed(ec.seed);
   Engine engine(build_network(ck), ec, pick_device(a.str("device")));
   std::vector<int> prompt = tok.encode(a.str("prompt"));
   if (prompt.empty()) prompt.push_back(1);  // <s>: sentencepiece's default BOS id
+  note_prompt_kept("wfc generate", prompt.size(), ec.future, ck.model.block_size);
   engine.reset(prompt);
 
   std::ostringstream trace;
@@ -93,7 +111,7 @@ static int run_generate(const cli::Args& a) {
     else std::cout << "\n" << text.substr(std::min(text.size(), prompt_text.size())) << std::flush;
     shown = text;
   };
-  GenerateStats s = generate(engine, *policy, int(a.integer("tokens")), pick, hooks);
+  GenerateStats s = generate(engine, *policy, tokens, pick, hooks);
   std::cout << "\n";
   if (tracing) write_file_atomic(a.str("trace"), trace.str());
   if (!a.on("quiet")) {

@@ -15,6 +15,7 @@
 #include "model/checkpoint.h"
 #include "model/errors.h"
 #include "model/file_io.h"
+#include "model/json_io.h"
 #include "model/trainer.h"
 
 namespace wfc::app {
@@ -104,7 +105,8 @@ static void set_from_flag(json& j, const std::string& key, const cli::Args& a) {
     const std::string v = a.str(name);
     if (v != "true" && v != "false") throw cli::UsageError("option --" + name + ": expected true or false, got '" + v + "'");
     j[key] = v == "true";
-  } else if (def.is_number_integer() || def.is_number_unsigned()) j[key] = a.integer(name);
+  } else if (def.is_number_unsigned()) j[key] = a.uint(name);
+  else if (def.is_number_integer()) j[key] = a.integer(name);
   else j[key] = a.number(name);
 }
 
@@ -127,11 +129,7 @@ static int run_train(const cli::Args& a) {
   json file = json::object();
   if (!a.str("config").empty()) {
     const std::string path = a.str("config");
-    try {
-      file = json::parse(read_file_text(path));
-    } catch (const json::exception& e) {
-      throw file_error(path, std::string("not valid JSON: ") + e.what());
-    }
+    file = parse_json(read_file_text(path, kConfigFile), path);
     if (!file.is_object()) throw file_error(path, "expected {\"model\": {...}, \"train\": {...}}");
     for (auto it = file.begin(); it != file.end(); ++it)
       if (it.key() != "model" && it.key() != "train")
@@ -172,6 +170,11 @@ static int run_train(const cli::Args& a) {
   } catch (const InputError& e) {
     throw InputError(resume ? run_checkpoint_path(tj["out"]) + ": stored " + e.what() : e.what());
   }
+  // A batch that cannot fit is refused here, in one line, not after gigabytes are allocated.
+  mc.validate();
+  tc.validate();
+  if (tc.device == "cpu" || (tc.device == "auto" && !torch::cuda::is_available()))
+    check_train_fits(mc, tc, physical_memory_bytes());
   const bool tty = isatty(fileno(stderr));
   bool bar_open = false;
   auto end_bar = [&] {

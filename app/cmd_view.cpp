@@ -1,5 +1,8 @@
 // wfc view: the desktop lab. Joins model/ (a worker thread running the engine) and viz/ (the
 // window), which meet only through viz/lab_data.h's plain structs.
+#include <GLFW/glfw3.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +10,7 @@
 #include "app/lab_worker.h"
 #include "model/checkpoint.h"
 #include "model/errors.h"
+#include "model/tokenizer.h"
 #include "viz/lab.h"
 
 namespace wfc::app {
@@ -17,10 +21,10 @@ std::string bundled_checkpoint_path() {
 
 static int run_view(const cli::Args& a) {
   const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
-  load_checkpoint(path);  // a bad file fails here, on one line, exit 2, before any window opens
+  // A bad file fails here, on one line, exit 2, before any window opens.
+  const Checkpoint ck = load_checkpoint(path);
   pick_device(a.str("device"));
-  const int threads = int(a.integer("threads"));
-  if (threads < 1) throw cli::UsageError("option --threads: must be at least 1");
+  const int threads = a.int32("threads", num::thread_range());
 
   LabWorkerOptions wo;
   wo.checkpoint = path;
@@ -28,10 +32,19 @@ static int run_view(const cli::Args& a) {
   wo.device = a.str("device");
   wo.threads = threads;
   wo.settings.policy = a.str("policy");
-  wo.settings.future = int(a.integer("future"));
-  wo.settings.max_iters = int(a.integer("max-iters"));
-  wo.settings.tol = float(a.number("tol"));
-  wo.settings.seed = uint64_t(a.integer("seed"));
+  wo.settings.future = a.int32("future", {1, 65'535});
+  check_future(wo.settings.future, ck.model, "option --future");
+  wo.settings.max_iters = a.int32("max-iters", {1, 1'000'000});
+  wo.settings.tol = float(a.number("tol", num::above(0)));
+  wo.settings.seed = a.uint("seed");
+  note_prompt_kept("wfc view", Tokenizer::from_bytes(ck.tokenizer).encode(wo.prompt).size(), wo.settings.future,
+                   ck.model.block_size);
+  // No display is the user's setup, not an internal error: one line, before the worker starts.
+  glfwSetErrorCallback([](int, const char*) {});
+  if (!glfwInit())
+    throw InputError(std::string("cannot open a window: no display (DISPLAY is ") +
+                     (std::getenv("DISPLAY") ? "'" + std::string(std::getenv("DISPLAY")) + "'" : "not set") +
+                     "); run it under xvfb-run -a, or use wfc export, which needs none");
   LabWorker worker(wo);
   if (a.on("play")) {
     viz::LabCommand c;
@@ -41,13 +54,11 @@ static int run_view(const cli::Args& a) {
 
   viz::LabOptions lo;
   lo.title = "wfc lab - " + path;
-  lo.quit_after_s = a.number("quit-after");
+  lo.quit_after_s = a.number("quit-after", num::at_least(0));
   lo.dump_path = a.str("dump");
   lo.config_dir = a.str("config-dir");
   lo.prompt = wo.prompt;
-  const std::string size = a.str("size");
-  if (std::sscanf(size.c_str(), "%dx%d", &lo.width, &lo.height) != 2 || lo.width < 320 || lo.height < 240)
-    throw cli::UsageError("option --size: expected WxH of at least 320x240, got '" + size + "'");
+  std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
   return viz::run_lab(worker, lo);
 }
 

@@ -1,8 +1,11 @@
 #include "model/checkpoint.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "model/errors.h"
+#include "model/json_io.h"
+#include "model/numbers.h"
 #include "model/network.h"
 #include "model/safetensors.h"
 #include "model/tokenizer.h"
@@ -56,15 +59,16 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   st::save(path, f);
 }
 
-static int64_t parse_int(const std::string& path, const std::string& key, const std::string& v) {
-  try {
-    size_t used = 0;
-    long long n = std::stoll(v, &used);
-    if (used != v.size()) throw std::invalid_argument(v);
-    return n;
-  } catch (const std::exception&) {
-    throw file_error(path, "metadata '" + key + "' is not an integer: '" + v + "'");
+// The first tensor element that is NaN or infinite, or -1: such weights evaluate to NaN
+// everywhere, so they are refused on load instead of printing "-nan" with exit 0.
+static int64_t first_non_finite(const st::Tensor& t) {
+  const size_t n = t.data.size() / 4;
+  for (size_t i = 0; i < n; ++i) {
+    float v;
+    std::memcpy(&v, t.data.data() + 4 * i, 4);
+    if (!std::isfinite(v)) return int64_t(i);
   }
+  return -1;
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
@@ -77,7 +81,14 @@ Checkpoint load_checkpoint(const std::string& path) {
   if (!f.metadata.count("format") || f.metadata["format"] != "wfc-checkpoint")
     throw file_error(path, "a safetensors file, but not a wfc checkpoint (no format=wfc-checkpoint in "
                            "its metadata)");
-  const int64_t version = parse_int(path, "format_version", meta("format_version"));
+  auto integer = [&](const char* key) {
+    try {
+      return num::parse_int(meta(key), std::string("metadata '") + key + "'", {0, INT64_MAX});
+    } catch (const InputError& e) {
+      throw file_error(path, e.what());
+    }
+  };
+  const int64_t version = integer("format_version");
   if (version > kCheckpointVersion)
     throw file_error(path, "checkpoint format version " + std::to_string(version) +
                                " is newer than this wfc reads (" + std::to_string(kCheckpointVersion) +
@@ -88,20 +99,17 @@ Checkpoint load_checkpoint(const std::string& path) {
   ck.objective = meta("objective");
   if (ck.objective != "wfc" && ck.objective != "ar")
     throw file_error(path, "unknown objective '" + ck.objective + "' (wfc or ar)");
-  ck.step = parse_int(path, "step", meta("step"));
-  ck.tokens_seen = parse_int(path, "tokens_seen", meta("tokens_seen"));
+  ck.step = integer("step");
+  ck.tokens_seen = integer("tokens_seen");
+  // parse_json bounds the nesting (a 60,000-deep train_config crashed `wfc info`) and names the
+  // field; the config errors name the file.
+  ck.train = parse_json(meta("train_config"), path + ": train_config");
   try {
-    ck.model = json::parse(meta("model_config")).get<ModelConfig>();
-    ck.train = json::parse(meta("train_config"));
-  } catch (const json::exception& e) {
-    throw file_error(path, std::string("metadata JSON is malformed: ") + e.what());
-  } catch (const InputError& e) {
-    throw file_error(path, e.what());
-  }
-  try {
+    ck.model = parse_json(meta("model_config"), path + ": model_config").get<ModelConfig>();
     ck.model.validate();
   } catch (const InputError& e) {
-    throw file_error(path, e.what());
+    const std::string m = e.what();
+    throw m.rfind(path, 0) == 0 ? e : file_error(path, m);
   }
 
   auto tok = f.tensors.find(kTokenizerTensor);
@@ -110,6 +118,18 @@ Checkpoint load_checkpoint(const std::string& path) {
     throw file_error(path, "tensor 'tokenizer.model' must be a non-empty 1-D U8 tensor");
   ck.tokenizer = std::move(tok->second.data);
   f.tensors.erase(tok);
+
+  // The config must account for the data before any network is built: a 15 MB file whose config
+  // claims 3.6e9 parameters would otherwise allocate 14 GB to find out that its shapes are wrong.
+  // Up to twice the data (a tensor or two missing) the network is built, so that the error can
+  // name the tensor; the shape checks below then make the count exact.
+  uint64_t data_bytes = 0;
+  for (const auto& [name, t] : f.tensors) data_bytes += t.data.size();
+  const uint64_t need = uint64_t(ck.model.param_count()) * 4;
+  if (need > 2 * data_bytes + (1u << 20))
+    throw file_error(path, "the model config needs " + std::to_string(ck.model.param_count()) + " parameters (" +
+                               std::to_string(need) + " bytes of F32) but the file's tensors hold " +
+                               std::to_string(data_bytes) + " bytes");
 
   const auto want = expected_shapes(ck.model);
   for (const auto& [name, shape] : want) {
@@ -122,6 +142,8 @@ Checkpoint load_checkpoint(const std::string& path) {
       throw file_error(path, "tensor '" + name + "' has shape " + str(it->second.shape) +
                                  " but the model config needs " + str(shape));
     }
+    if (const int64_t i = first_non_finite(it->second); i >= 0)
+      throw file_error(path, "tensor '" + name + "' holds a NaN or infinite value (element " + std::to_string(i) + ")");
     ck.params.emplace(name, from_st_f32(it->second));
   }
   for (const auto& [name, t] : f.tensors)

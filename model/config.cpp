@@ -3,27 +3,52 @@
 #include <set>
 
 #include "model/errors.h"
+#include "model/json_io.h"
 
 namespace wfc {
 
+using num::IntRange;
+using num::FloatRange;
+
+// Every field once, with its allowed range: JSON reads, validate() and the error texts use it.
+// The upper bounds keep a corrupt checkpoint from asking for terabytes before shapes are checked;
+// kMaxParams below bounds their product.
+template <class C, class F>
+static void visit(C& c, F&& f) {
+  f("vocab_size", c.vocab_size, IntRange{2, 1'000'000});
+  f("block_size", c.block_size, IntRange{2, 65'536});
+  f("n_layer", c.n_layer, IntRange{1, 256});
+  f("n_head", c.n_head, IntRange{1, 256});
+  f("n_embd", c.n_embd, IntRange{1, 16'384});
+  f("pos", c.pos, AnyValue{});
+  f("rope_base", c.rope_base, num::above(1));
+  f("mask", c.mask, AnyValue{});
+  f("lookahead", c.lookahead, IntRange{0, 65'536});
+  f("readout", c.readout, AnyValue{});
+  f("dropout", c.dropout, FloatRange{0, 1, false, true});
+  f("held_embedding", c.held_embedding, AnyValue{});
+}
+
+// 4e9 F32 parameters are 16 GB: far beyond what this lab trains or runs, far below a terabyte.
+constexpr int64_t kMaxParams = 4'000'000'000;
+
 void ModelConfig::validate() const {
   auto fail = [](const std::string& m) { throw InputError("model config: " + m); };
-  // Upper bounds keep a corrupt checkpoint from asking for terabytes before shapes are checked.
-  if (vocab_size < 2 || vocab_size > 1'000'000) fail("vocab_size must be in [2, 1000000]");
-  if (block_size < 2 || block_size > 65'536) fail("block_size must be in [2, 65536]");
-  if (n_layer < 1 || n_layer > 256) fail("n_layer must be in [1, 256]");
-  if (n_head < 1 || n_head > 256) fail("n_head must be in [1, 256]");
-  if (n_embd < 1 || n_embd > 16'384) fail("n_embd must be in [1, 16384]");
+  visit(*this, [&](const char* k, const auto& v, const auto& range) {
+    using V = std::decay_t<decltype(v)>;
+    if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) num::check_int(v, std::string("model config: ") + k, range);
+    else if constexpr (std::is_floating_point_v<V>) num::check_float(v, std::string("model config: ") + k, range);
+  });
   if (n_embd % n_head != 0) fail("n_embd (" + std::to_string(n_embd) + ") must divide by n_head (" +
                                  std::to_string(n_head) + ")");
   if (pos != "rotary" && pos != "learned") fail("pos must be rotary or learned, not '" + pos + "'");
   if (pos == "rotary" && (n_embd / n_head) % 2 != 0) fail("rotary positions need an even head size");
   static const std::set<std::string> masks = {"none", "causal", "block", "held", "lookahead"};
   if (!masks.count(mask)) fail("mask must be none, causal, block, held or lookahead, not '" + mask + "'");
-  if (lookahead < 0) fail("lookahead must be >= 0");
   if (readout != "shifted" && readout != "same") fail("readout must be shifted or same, not '" + readout + "'");
-  if (!(dropout >= 0.0f && dropout < 1.0f)) fail("dropout must be in [0, 1)");
-  if (!(rope_base > 1.0f)) fail("rope_base must be > 1");
+  if (param_count() > kMaxParams)
+    fail(std::to_string(param_count()) + " parameters is more than this lab allows (" + std::to_string(kMaxParams) +
+         ", 16 GB of F32)");
 }
 
 int64_t ModelConfig::param_count() const {
@@ -38,10 +63,8 @@ int64_t ModelConfig::param_count() const {
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
-  j = {{"vocab_size", c.vocab_size}, {"block_size", c.block_size}, {"n_layer", c.n_layer},
-       {"n_head", c.n_head},         {"n_embd", c.n_embd},         {"pos", c.pos},
-       {"rope_base", c.rope_base},   {"mask", c.mask},             {"lookahead", c.lookahead},
-       {"readout", c.readout},       {"dropout", c.dropout},       {"held_embedding", c.held_embedding}};
+  j = nlohmann::json::object();
+  visit(c, [&](const char* k, const auto& v, const auto&) { j[k] = v; });
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
@@ -51,19 +74,10 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   to_json(known, d);
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.contains(it.key())) throw InputError("model config: unknown field '" + it.key() + "'");
-  auto get = [&](const char* k, auto& field) {
-    if (!j.contains(k)) return;  // missing fields keep their defaults (older checkpoints)
-    try {
-      j.at(k).get_to(field);
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(std::string("model config: field '") + k + "' has the wrong type");
-    }
-  };
-  c = d;
-  get("vocab_size", c.vocab_size); get("block_size", c.block_size); get("n_layer", c.n_layer);
-  get("n_head", c.n_head);         get("n_embd", c.n_embd);         get("pos", c.pos);
-  get("rope_base", c.rope_base);   get("mask", c.mask);             get("lookahead", c.lookahead);
-  get("readout", c.readout);       get("dropout", c.dropout);       get("held_embedding", c.held_embedding);
+  c = d;  // missing fields keep their defaults (older checkpoints)
+  visit(c, [&](const char* k, auto& v, const auto& range) {
+    if (j.contains(k)) json_get(j.at(k), std::string("model config: ") + k, v, range);
+  });
 }
 
 }  // namespace wfc

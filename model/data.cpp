@@ -39,7 +39,7 @@ std::vector<uint8_t> prepare_tokenizer(const TrainConfig& cfg, int vocab_size, c
   };
   auto from_path = [&](const std::string& p) {
     if (is_checkpoint(p)) return checked(load_checkpoint(p).tokenizer, p);
-    return checked(read_file_bytes(p), p);
+    return checked(read_file_bytes(p, kTokenizerFile), p);
   };
   if (!cfg.tokenizer.empty()) return from_path(cfg.tokenizer);
   if (!cfg.init_from.empty()) return from_path(cfg.init_from);
@@ -92,6 +92,7 @@ std::vector<int32_t> encode_corpus(const std::vector<std::string>& files, const 
   }
   std::vector<int32_t> out;
   for (const auto& f : files) {
+    check_input_file(f, kTextFile);  // a FIFO or /dev/zero named as a corpus file
     std::ifstream in(f);
     if (!in) throw file_error(f, "cannot open");
     for (std::string line; std::getline(in, line);) {

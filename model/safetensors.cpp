@@ -6,13 +6,15 @@
 
 #include "model/errors.h"
 #include "model/file_io.h"
+#include "model/json_io.h"
 
 namespace wfc::st {
 
 using nlohmann::json;
 
-// No header may exceed this: a corrupt length field must not make us allocate gigabytes.
-constexpr uint64_t kMaxHeader = 100ull << 20;
+// No header may exceed this: a corrupt length field must not make us allocate gigabytes, and
+// nlohmann holds a parsed header in about ten times its text. A wfc checkpoint's is a few KB.
+constexpr uint64_t kMaxHeader = 8ull << 20;
 
 int dtype_size(const std::string& d) {
   if (d == "F64" || d == "I64" || d == "U64") return 8;
@@ -65,12 +67,7 @@ File parse(const uint8_t* bytes, size_t size, const std::string& name) {
     throw fail("header length " + std::to_string(hn) + " runs past the end of the file (" +
                std::to_string(size) + " bytes): truncated?");
   if (hn == 0 || bytes[8] != '{') throw fail("not a safetensors file: header is not a JSON object");
-  json header;
-  try {
-    header = json::parse(bytes + 8, bytes + 8 + hn);
-  } catch (const json::exception& e) {
-    throw fail(std::string("header is not valid JSON: ") + e.what());
-  }
+  const json header = parse_json(std::string_view(reinterpret_cast<const char*>(bytes + 8), hn), name + ": header");
   if (!header.is_object()) throw fail("header is not a JSON object");
   const uint8_t* data = bytes + 8 + hn;
   const uint64_t data_size = size - 8 - hn;
@@ -131,7 +128,7 @@ void save(const std::string& path, const File& f) {
 }
 
 File load(const std::string& path) {
-  auto bytes = read_file_bytes(path);
+  auto bytes = read_file_bytes(path, kCheckpointFile);
   return parse(bytes.data(), bytes.size(), path);
 }
 

@@ -4,6 +4,7 @@
 #include <sentencepiece_trainer.h>
 
 #include "model/errors.h"
+#include "model/file_io.h"
 
 namespace wfc {
 
@@ -21,7 +22,10 @@ std::vector<uint8_t> Tokenizer::train(const std::vector<std::string>& files, con
   if (opt.model_type != "bpe" && opt.model_type != "unigram")
     throw InputError("tokenizer: model_type must be bpe or unigram, not '" + opt.model_type + "'");
   std::string input;
-  for (const auto& f : files) input += (input.empty() ? "" : ",") + f;
+  for (const auto& f : files) {
+    check_input_file(f, kTextFile);  // sentencepiece would block on a FIFO, read /dev/zero forever
+    input += (input.empty() ? "" : ",") + f;
+  }
   // byte_fallback: any text encodes, no <unk> for unseen characters; the rarest 0.05% of
   // characters are left to byte pieces so that a small vocabulary still trains. hard_vocab_limit=false lets a
   // tiny corpus train a smaller vocabulary than asked instead of failing.

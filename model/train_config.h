@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "model/config.h"
+
 namespace wfc {
 
 struct TrainConfig {
@@ -58,6 +60,14 @@ struct TrainConfig {
 
   void validate() const;              // throws InputError naming the bad field
 };
+
+// Bytes a training run needs at least: weights, gradients and the two AdamW moments, and the
+// activations kept for the backward pass, per unrolled iteration about
+//   batch x window x (layers x (16 width + 2 heads x window) + 4 vocab) floats.
+double estimate_train_bytes(const ModelConfig& m, const TrainConfig& t);
+// Throws InputError naming the levers when the estimate exceeds `available` bytes.
+void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available);
+double physical_memory_bytes();  // this machine's RAM
 
 void to_json(nlohmann::json& j, const TrainConfig& c);
 void from_json(const nlohmann::json& j, TrainConfig& c);  // missing keys keep defaults; unknown keys are an error

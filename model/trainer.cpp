@@ -71,6 +71,7 @@ static OptimState load_optim(const std::string& path) {
 // On resume, metrics logged after the checkpoint was written are dropped, so the file reads as
 // one uninterrupted run.
 static void trim_metrics(const std::string& path, int64_t step) {
+  if (!fs::is_regular_file(path)) return;  // never block on a FIFO planted in the run directory
   std::ifstream in(path);
   if (!in) return;
   std::string kept;

@@ -169,7 +169,7 @@ TEST(Checkpoint, RejectsBadMetadata) {
   auto p = edited_checkpoint(dir, [](st::File& f) { f.metadata.erase("format"); });
   expect_input_error([&] { load_checkpoint(p); }, {p, "not a wfc checkpoint"});
   p = edited_checkpoint(dir, [](st::File& f) { f.metadata["model_config"] = "{not json"; });
-  expect_input_error([&] { load_checkpoint(p); }, {p, "malformed"});
+  expect_input_error([&] { load_checkpoint(p); }, {p, "model_config: not valid JSON"});
   p = edited_checkpoint(dir, [](st::File& f) {
     auto j = nlohmann::json::parse(f.metadata["model_config"]);
     j["n_head"] = 3;  // 32 does not divide by 3

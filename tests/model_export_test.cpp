@@ -147,8 +147,10 @@ TEST(Export, BadScriptsFailOnTheirLineAndWriteNothing) {
   } cases[] = {
       {"prompt The jury\nframe\nwobble 3\n", ":3: unknown action 'wobble'"},
       {"prompt The jury\nconverge\nframe\ncollapse 900 full\nframe\n", ":4: position 900 is not in the future"},
-      {"prompt The jury\nstep x3\n", ":2: step: 'x3' is not a whole number"},
-      {"prompt The jury\ncollapse 5 partial 1.5\n", ":2: alpha: 1.5 is out of range"},
+      {"prompt The jury\nstep x3\n", ":2: step: expected an integer in [1, 100000], got 'x3'"},
+      {"prompt The jury\ncollapse 5 partial 1.5\n", ":2: alpha: expected a number in [0, 1], got '1.5'"},
+      {"prompt The jury\nfuture 9999999999999999999999\n", ":2: future: expected an integer in [1, 4096], got '9999999999999999999999' (too large)"},
+      {"prompt The jury\ncollapse 5 partial nan\n", ":2: alpha: expected a finite number in [0, 1], got 'nan'"},
       {"prompt The jury\ncollapse 5 half\n", ":2: collapse: mode 'half'"},
   };
   for (const auto& c : cases) {

@@ -12,9 +12,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "model/errors.h"
+#include "model/file_io.h"
 #include "viz/frame_composer.h"
 #include "viz/state_dump.h"
 #include "viz/theme.h"
@@ -30,9 +33,16 @@ static std::string default_config_dir() {
   return "";
 }
 
+// A missing, odd (a FIFO) or oversized file reads as empty: the lab starts with no recent files.
 static std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> out;
-  std::ifstream f(path);
+  std::string text;
+  try {
+    text = read_file_text(path, kConfigFile);
+  } catch (const InputError&) {
+    return out;
+  }
+  std::istringstream f(text);
   for (std::string l; std::getline(f, l);)
     if (!l.empty()) out.push_back(l);
   return out;

@@ -1,10 +1,10 @@
 #include "viz/session_script.h"
 
-#include <cerrno>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <sstream>
+
+#include "model/errors.h"
+#include "model/numbers.h"
 
 namespace wfc::viz {
 
@@ -16,22 +16,24 @@ struct Line {
   [[noreturn]] void fail(const std::string& msg) const {
     throw ScriptError(name + ":" + std::to_string(no) + ": " + msg);
   }
-  int64_t integer(const std::string& s, const char* what, int64_t lo, int64_t hi) const {
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end || errno) fail(std::string(what) + ": '" + s + "' is not a whole number");
-    if (v < lo || v > hi) fail(std::string(what) + ": " + s + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    return v;
+  int64_t integer(const std::string& s, const std::string& what, int64_t lo, int64_t hi) const {
+    try {
+      return num::parse_int(s, what, {lo, hi});
+    } catch (const InputError& e) {
+      fail(e.what());
+    }
   }
-  float number(const std::string& s, const char* what, float lo, float hi) const {
-    char* end = nullptr;
-    const float v = std::strtof(s.c_str(), &end);
-    if (s.empty() || *end || !std::isfinite(v)) fail(std::string(what) + ": '" + s + "' is not a number");
-    if (v < lo || v > hi) fail(std::string(what) + ": " + s + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    return v;
+  float number(const std::string& s, const std::string& what, float lo, float hi) const {
+    try {
+      return float(num::parse_float(s, what, num::between(lo, hi)));
+    } catch (const InputError& e) {
+      fail(e.what());
+    }
   }
 };
+
+// A word of the user's line in an error, never more than a line's worth.
+std::string shown(const std::string& w) { return w.size() > 40 ? w.substr(0, 40) + "..." : w; }
 
 std::string rest_after(const std::string& line, const std::string& word) {
   size_t p = line.find(word);
@@ -46,6 +48,9 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
   std::istringstream in(text);
   std::string raw;
   for (int no = 1; std::getline(in, raw); ++no) {
+    if (raw.size() > kMaxScriptLine)  // reported, never echoed
+      throw ScriptError(name + ":" + std::to_string(no) + ": the line is " + std::to_string(raw.size()) +
+                        " bytes long; a script line holds at most " + std::to_string(kMaxScriptLine));
     if (!raw.empty() && raw.back() == '\r') raw.pop_back();
     const size_t first = raw.find_first_not_of(" \t");
     if (first == std::string::npos || raw[first] == '#') continue;
@@ -60,7 +65,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     const std::string& cmd = w[0];
     auto want = [&](size_t lo, size_t hi) {
       if (w.size() < lo + 1 || w.size() > hi + 1)
-        L.fail(cmd + ": expected " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+        L.fail(shown(cmd) + ": expected " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
                " argument(s), got " + std::to_string(w.size() - 1));
     };
     if (cmd == "title") {
@@ -82,11 +87,11 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
       a.kind = ScriptAction::Mask;
       a.text = w[1];
       if (a.text != "checkpoint" && a.text != "block" && a.text != "causal" && a.text != "held" && a.text != "lookahead" && a.text != "none")
-        L.fail("mask: '" + a.text + "' is not checkpoint, block, held, causal, lookahead or none");
+        L.fail("mask: '" + shown(a.text) + "' is not checkpoint, block, held, causal, lookahead or none");
     } else if (cmd == "drift") {
       want(1, 1);
       a.kind = ScriptAction::Drift;
-      if (w[1] != "on" && w[1] != "off") L.fail("drift: expected on or off, got '" + w[1] + "'");
+      if (w[1] != "on" && w[1] != "off") L.fail("drift: expected on or off, got '" + shown(w[1]) + "'");
       a.n = w[1] == "on";
     } else if (cmd == "policy") {
       want(1, 1);
@@ -114,7 +119,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
         a.alpha = L.number(w[3], "alpha", 0.0f, 1.0f);
         k = 4;
       } else {
-        L.fail("collapse: mode '" + a.mode + "' is not full, sample or partial");
+        L.fail("collapse: mode '" + shown(a.mode) + "' is not full, sample or partial");
       }
       for (; k < w.size(); ++k) {
         if (w[k] == "hold" && a.mode == "partial") {
@@ -123,7 +128,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
         } else if (a.token < 0) {
           a.token = int(L.integer(w[k], "token", 0, 1 << 30));
         } else {
-          L.fail("collapse: unexpected '" + w[k] + "'");
+          L.fail("collapse: unexpected '" + shown(w[k]) + "'");
         }
       }
     } else if (cmd == "collapse-next") {
@@ -132,7 +137,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     } else if (cmd == "pin" || cmd == "release") {
       want(1, 1);
       a.kind = cmd == "pin" ? ScriptAction::Pin : ScriptAction::Release;
-      a.n = L.integer(w[1], (cmd + " position").c_str(), 0, INT64_MAX);
+      a.n = L.integer(w[1], cmd + " position", 0, INT64_MAX);
     } else if (cmd == "mint") {
       want(0, 0);
       a.kind = ScriptAction::Mint;
@@ -140,7 +145,7 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
       want(0, 0);
       a.kind = ScriptAction::Frame;
     } else {
-      L.fail("unknown action '" + cmd + "'");
+      L.fail("unknown action '" + shown(cmd) + "'");
     }
     out.push_back(a);
   }

@@ -1,5 +1,5 @@
 // Session scripts: a plain-text list of lab actions, one per line, that `wfc export` replays
-// headless and the lab writes from its history. No dependencies beyond the standard library.
+// headless and the lab writes from its history. Numbers go through model/numbers.h (torch-free).
 //
 //   # a comment                      blank lines and comments are skipped
 //   title TEXT                       the frames' title from here on
@@ -42,6 +42,11 @@ struct ScriptAction {
 struct ScriptError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A line longer than this is an error naming the line (a prompt is a few sentences at most).
+constexpr size_t kMaxScriptLine = 64 * 1024;
+// A script file larger than this is refused before it is read.
+constexpr size_t kMaxScriptBytes = 16u << 20;
 
 // Parses a whole script; throws ScriptError naming the file and line of the first fault.
 std::vector<ScriptAction> parse_script(const std::string& text, const std::string& name);
