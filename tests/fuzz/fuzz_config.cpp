@@ -1,6 +1,7 @@
 // libFuzzer: the training config file (`wfc train --config F`: {"model": {...}, "train": {...}}) and
-// the model config every checkpoint carries, on arbitrary text. Bad text must be an InputError or a
-// JSON parse error; a config it accepts must survive to_json -> from_json unchanged and validate again.
+// the model config every checkpoint carries, on arbitrary text, read as wfc reads them (parse_json,
+// then the typed fields). Bad text must be an InputError; a config it accepts must survive
+// to_json -> from_json unchanged, validate again, and get an answer from the memory estimate.
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -8,34 +9,43 @@
 
 #include "model/config.h"
 #include "model/errors.h"
+#include "model/json_io.h"
 #include "model/train_config.h"
 
 using nlohmann::json;
 
 template <class Config>
-static void check(const json& j) {
-  Config c;
+static bool check(const json& file, const char* section, Config& c) {
+  if (!file.contains(section)) return true;
   try {
-    c = j.get<Config>();
+    c = file[section].get<Config>();
     c.validate();
   } catch (const wfc::InputError&) {
-    return;
+    return false;
   }
   const json out = c;
-  const Config back = out.get<Config>();
+  const Config back = out.get<Config>();  // throws: a finding
   back.validate();
   if (json(back) != out) std::abort();
+  return true;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json file;
   try {
-    file = json::parse(data, data + size);
-  } catch (const json::exception&) {
+    file = wfc::parse_json(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.json");
+  } catch (const wfc::InputError&) {
     return 0;
   }
   if (!file.is_object()) return 0;
-  if (file.contains("model")) check<wfc::ModelConfig>(file["model"]);
-  if (file.contains("train")) check<wfc::TrainConfig>(file["train"]);
+  wfc::ModelConfig m;
+  wfc::TrainConfig t;
+  const bool ok_m = check(file, "model", m), ok_t = check(file, "train", t);
+  if (ok_m && ok_t) {
+    try {
+      wfc::check_train_fits(m, t, 64e9);
+    } catch (const wfc::InputError&) {
+    }
+  }
   return 0;
 }

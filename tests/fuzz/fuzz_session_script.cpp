@@ -5,7 +5,11 @@
 #include <cstdlib>
 #include <string>
 
+#if __has_include("app/session_script.h")
+#include "app/session_script.h"
+#else
 #include "viz/session_script.h"
+#endif
 
 using wfc::viz::ScriptAction;
 
