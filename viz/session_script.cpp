@@ -51,7 +51,9 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     if (raw.size() > kMaxScriptLine)  // reported, never echoed
       throw ScriptError(name + ":" + std::to_string(no) + ": the line is " + std::to_string(raw.size()) +
                         " bytes long; a script line holds at most " + std::to_string(kMaxScriptLine));
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    // Every trailing CR: one left behind would end a title or prompt, and format_action's line
+    // would lose it on reading back ("title x\r\r\n", found by fuzz_session_script).
+    while (!raw.empty() && raw.back() == '\r') raw.pop_back();
     const size_t first = raw.find_first_not_of(" \t");
     if (first == std::string::npos || raw[first] == '#') continue;
     const std::string line = raw.substr(first);
