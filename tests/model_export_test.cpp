@@ -111,13 +111,14 @@ TEST(Export, SvgCurveMapsBackToTheTracedEntropies) {
   const std::string dir = wfc::test::temp_dir();
   const std::string s = script_file(dir, kScript);
   std::string err;
-  ASSERT_EQ(export_run("--script " + s + " --out " + dir + " --format svg --size 1280x720 --whole-window", &err), 0) << err;
-  const auto trace = read_trace(dir);
+  const std::string out = dir + "/svg";  // --out must be new or empty: dir holds the script
+  ASSERT_EQ(export_run("--script " + s + " --out " + out + " --format svg --size 1280x720 --whole-window", &err), 0) << err;
+  const auto trace = read_trace(out);
   ASSERT_EQ(trace.size(), 5u);
   const std::regex points_re("<polyline id=\"entropy\" points=\"([^\"]*)\""),
       map_re("data-top=\"([0-9.]+)\" data-plot-h=\"([0-9.]+)\" data-ymax=\"([0-9.eE+-]+)\" data-row0=\"([0-9]+)\"");
   for (size_t f = 0; f < trace.size(); ++f) {
-    const std::string svg = slurp(dir + "/" + trace[f]["file"].get<std::string>());
+    const std::string svg = slurp(out + "/" + trace[f]["file"].get<std::string>());
     std::smatch pm, mm;
     ASSERT_TRUE(std::regex_search(svg, pm, points_re)) << "frame " << f + 1 << " has no entropy polyline";
     ASSERT_TRUE(std::regex_search(svg, mm, map_re));
