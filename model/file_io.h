@@ -29,8 +29,8 @@ uint64_t check_input_file(const std::string& path, ReadLimit lim = kAnyFile);
 
 std::vector<uint8_t> read_file_bytes(const std::string& path, ReadLimit lim = kAnyFile);
 std::string read_file_text(const std::string& path, ReadLimit lim = kAnyFile);
-// Writes to PATH.tmp.PID, fsyncs it, renames over PATH and fsyncs the directory: a reader sees the
-// old file or the whole new one, never a torn one. The temp file is removed on any failure.
+// model/atomic_write.h, throwing InputError naming the file: a reader sees the old file or the
+// whole new one, never a torn one.
 void write_file_atomic(const std::string& path, const void* data, size_t size);
 inline void write_file_atomic(const std::string& path, const std::string& s) {
   write_file_atomic(path, s.data(), s.size());

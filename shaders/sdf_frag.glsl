@@ -4,7 +4,7 @@
 //   1 disc: x = radius
 //   2 ring: x = radius, y = stroke
 //   3 ring filled from the bottom: x = radius, y = stroke, z = filled share (partial collapse)
-//   4 square outline with a dot: x = half side, y = stroke (a pinned row)
+//   4 square outline with a dot: x = half side, y = stroke, z = dot radius share (a pinned row)
 in vec2 v_local;
 in vec4 v_color;
 in vec4 v_shape;
@@ -30,7 +30,7 @@ void main() {
   } else {
     vec2 q = abs(v_local);
     float box = abs(max(q.x, q.y) - v_shape.x + 0.5 * v_shape.y) - 0.5 * v_shape.y;
-    a = max(cover(box), cover(length(v_local) - 0.35 * v_shape.x));
+    a = max(cover(box), cover(length(v_local) - v_shape.z * v_shape.x));
   }
   frag = vec4(v_color.rgb, v_color.a * a);
 }

@@ -1,39 +1,66 @@
 #include "viz/gl_util.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace wfc::viz {
 
-static GLuint compile(GLenum kind, const char* src, const std::string& name) {
-  GLuint s = glCreateShader(kind);
-  glShaderSource(s, 1, &src, nullptr);
-  glCompileShader(s);
+void gl_delete(GlKind k, GLuint n) {
+  switch (k) {
+    case GlKind::Shader: glDeleteShader(n); break;
+    case GlKind::Program: glDeleteProgram(n); break;
+    case GlKind::Buffer: glDeleteBuffers(1, &n); break;
+    case GlKind::VertexArray: glDeleteVertexArrays(1, &n); break;
+    case GlKind::Texture: glDeleteTextures(1, &n); break;
+    case GlKind::Framebuffer: glDeleteFramebuffers(1, &n); break;
+  }
+}
+
+GlBuffer gen_buffer() {
+  GLuint n = 0;
+  glGenBuffers(1, &n);
+  return GlBuffer(n);
+}
+
+GlVertexArray gen_vertex_array() {
+  GLuint n = 0;
+  glGenVertexArrays(1, &n);
+  return GlVertexArray(n);
+}
+
+GlTexture gen_texture() {
+  GLuint n = 0;
+  glGenTextures(1, &n);
+  return GlTexture(n);
+}
+
+static GlShader compile(GLenum kind, const char* src, const std::string& name) {
+  GlShader s(glCreateShader(kind));
+  const GLuint id = s.get();
+  glShaderSource(id, 1, &src, nullptr);
+  glCompileShader(id);
   GLint ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  glGetShaderiv(id, GL_COMPILE_STATUS, &ok);
   if (!ok) {
     char log[2048] = {0};
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
-    glDeleteShader(s);
+    glGetShaderInfoLog(id, sizeof log, nullptr, log);
     throw std::runtime_error("shader " + name + ": " + log);
   }
   return s;
 }
 
-GLuint make_program(const char* vert_src, const char* frag_src, const std::string& name) {
-  GLuint v = compile(GL_VERTEX_SHADER, vert_src, name + " (vertex)");
-  GLuint f = compile(GL_FRAGMENT_SHADER, frag_src, name + " (fragment)");
-  GLuint p = glCreateProgram();
-  glAttachShader(p, v);
-  glAttachShader(p, f);
-  glLinkProgram(p);
-  glDeleteShader(v);
-  glDeleteShader(f);
+GlProgram make_program(const char* vert_src, const char* frag_src, const std::string& name) {
+  GlShader v = compile(GL_VERTEX_SHADER, vert_src, name + " (vertex)");
+  GlShader f = compile(GL_FRAGMENT_SHADER, frag_src, name + " (fragment)");
+  GlProgram p(glCreateProgram());
+  glAttachShader(p.get(), v.get());
+  glAttachShader(p.get(), f.get());
+  glLinkProgram(p.get());
   GLint ok = 0;
-  glGetProgramiv(p, GL_LINK_STATUS, &ok);
+  glGetProgramiv(p.get(), GL_LINK_STATUS, &ok);
   if (!ok) {
     char log[2048] = {0};
-    glGetProgramInfoLog(p, sizeof log, nullptr, log);
-    glDeleteProgram(p);
+    glGetProgramInfoLog(p.get(), sizeof log, nullptr, log);
     throw std::runtime_error("shader " + name + ": " + log);
   }
   return p;
@@ -42,45 +69,50 @@ GLuint make_program(const char* vert_src, const char* frag_src, const std::strin
 void Framebuffer::resize(int width, int height) {
   width = width < 1 ? 1 : width;
   height = height < 1 ? 1 : height;
-  if (fbo && width == w && height == h) return;
-  release();
-  w = width;
-  h = height;
-  glGenTextures(1, &tex);
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  if (fbo_ && width == w_ && height == h_) return;
+  // Built aside and swapped in only once complete: a failure leaves this one as it was.
+  GlTexture tex = gen_texture();
+  glBindTexture(GL_TEXTURE_2D, tex.get());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glGenFramebuffers(1, &fbo);
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
-  if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
-    throw std::runtime_error("framebuffer incomplete");
+  GLuint f = 0;
+  glGenFramebuffers(1, &f);
+  GlFramebuffer fbo(f);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo.get());
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex.get(), 0);
+  const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (status != GL_FRAMEBUFFER_COMPLETE)
+    throw std::runtime_error("framebuffer " + std::to_string(width) + "x" + std::to_string(height) + " incomplete (status " +
+                             std::to_string(status) + ")");
+  fbo_ = std::move(fbo);
+  tex_ = std::move(tex);
+  w_ = width;
+  h_ = height;
 }
 
 void Framebuffer::bind() const {
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-  glViewport(0, 0, w, h);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_.get());
+  glViewport(0, 0, w_, h_);
 }
 
 void Framebuffer::release() {
-  if (fbo) glDeleteFramebuffers(1, &fbo);
-  if (tex) glDeleteTextures(1, &tex);
-  fbo = tex = 0;
-  w = h = 0;
+  fbo_.reset();
+  tex_.reset();
+  w_ = h_ = 0;
 }
 
 std::vector<unsigned char> Framebuffer::read_rgba() const {
-  std::vector<unsigned char> px(size_t(w) * h * 4), out(px.size());
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+  std::vector<unsigned char> px(size_t(w_) * h_ * 4), out(px.size());
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_.get());
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  glReadPixels(0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  for (int y = 0; y < h; ++y)  // GL's first row is the bottom one
-    std::copy(px.begin() + size_t(h - 1 - y) * w * 4, px.begin() + size_t(h - y) * w * 4, out.begin() + size_t(y) * w * 4);
+  for (int y = 0; y < h_; ++y)  // GL's first row is the bottom one
+    std::copy(px.begin() + size_t(h_ - 1 - y) * w_ * 4, px.begin() + size_t(h_ - y) * w_ * 4, out.begin() + size_t(y) * w_ * 4);
   return out;
 }
 

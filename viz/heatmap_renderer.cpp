@@ -7,19 +7,17 @@
 
 namespace wfc::viz {
 
-HeatmapRenderer::HeatmapRenderer() {
-  prog_ = make_program(k_heatmap_vert, k_heatmap_frag, "heatmap");
+HeatmapRenderer::HeatmapRenderer()
+    : prog_(make_program(k_heatmap_vert, k_heatmap_frag, "heatmap")), vao_(gen_vertex_array()), vbo_(gen_buffer()),
+      tex_(gen_texture()) {
   const float quad[12] = {0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1};
-  glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &vbo_);
-  glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
+  glBindVertexArray(vao_.get());
+  glBindBuffer(GL_ARRAY_BUFFER, vbo_.get());
   glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), (void*)0);
   glBindVertexArray(0);
-  glGenTextures(1, &tex_);
-  glBindTexture(GL_TEXTURE_2D, tex_);
+  glBindTexture(GL_TEXTURE_2D, tex_.get());
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
@@ -27,13 +25,6 @@ HeatmapRenderer::HeatmapRenderer() {
   // R: 0 outside the window, else 1 + 254 * entropy / vmax; G: 255 on the first future row.
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, kCols, kRows, 0, GL_RG, GL_UNSIGNED_BYTE, nullptr);
   line_.assign(size_t(kCols) * 2, 0);
-}
-
-HeatmapRenderer::~HeatmapRenderer() {
-  glDeleteTextures(1, &tex_);
-  glDeleteBuffers(1, &vbo_);
-  glDeleteVertexArrays(1, &vao_);
-  glDeleteProgram(prog_);
 }
 
 void HeatmapRenderer::upload(const TimelineRow& r) {
@@ -46,28 +37,28 @@ void HeatmapRenderer::upload(const TimelineRow& r) {
   }
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, int(seq_ % kRows), kCols, 1, GL_RG, GL_UNSIGNED_BYTE, line_.data());
   ++seq_;
-  last_ = &r;
 }
 
 HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const TimelineRow>>& rows, float vmax,
                                       const Palette& pal, int w, int h, Framebuffer& fb) {
-  glBindTexture(GL_TEXTURE_2D, tex_);
+  glBindTexture(GL_TEXTURE_2D, tex_.get());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   // Rows that arrived since the last call; a different timeline (undo, reset) is rebuilt.
   const int n = int(std::min<size_t>(rows.size(), kRows));
   int from = -1;
-  for (int i = int(rows.size()) - 1; i >= 0 && i >= int(rows.size()) - 256; --i)
-    if (rows[i].get() == last_) {
-      from = i + 1;
-      break;
-    }
+  if (const auto last = last_.lock())
+    for (int i = int(rows.size()) - 1; i >= 0 && i >= int(rows.size()) - 256; --i)
+      if (rows[i] == last) {
+        from = i + 1;
+        break;
+      }
   if (from < 0 || vmax != vmax_) {
     vmax_ = vmax;
     seq_ = 0;
     from = int(rows.size()) - n;
   }
   for (int i = from; i < int(rows.size()); ++i) upload(*rows[i]);
-  if (rows.empty()) last_ = nullptr;
+  last_ = rows.empty() ? std::weak_ptr<const TimelineRow>() : rows.back();
 
   HeatmapExtent e;
   e.rows = n;
@@ -85,11 +76,11 @@ HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const Ti
   fb.resize(w, h);
   fb.bind();
   glDisable(GL_BLEND);
-  glUseProgram(prog_);
+  glUseProgram(prog_.get());
   glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, tex_);
-  auto u1 = [&](const char* name, float x) { glUniform1f(glGetUniformLocation(prog_, name), x); };
-  glUniform1i(glGetUniformLocation(prog_, "u_data"), 0);
+  glBindTexture(GL_TEXTURE_2D, tex_.get());
+  auto u1 = [&](const char* name, float x) { glUniform1f(glGetUniformLocation(prog_.get(), name), x); };
+  glUniform1i(glGetUniformLocation(prog_.get(), "u_data"), 0);
   u1("u_rows", float(std::max(n, 1)));
   u1("u_start", float((seq_ - n) % kRows));
   u1("u_cap_rows", float(kRows));
@@ -97,12 +88,12 @@ HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const Ti
   u1("u_cols", cols);
   u1("u_cap_cols", float(kCols));
   u1("u_line", std::min(2.0f, float(w) / cols) / (float(w) / cols));
-  auto set = [&](const char* name, const Rgba& c) { glUniform4f(glGetUniformLocation(prog_, name), c.r, c.g, c.b, c.a); };
+  auto set = [&](const char* name, const Rgba& c) { glUniform4f(glGetUniformLocation(prog_.get(), name), c.r, c.g, c.b, c.a); };
   set("u_paper", pal.paper);
   set("u_ink", pal.ink);
   set("u_accent", pal.accent);
   set("u_outside", pal.grid);
-  glBindVertexArray(vao_);
+  glBindVertexArray(vao_.get());
   glDrawArrays(GL_TRIANGLES, 0, 6);
   glBindVertexArray(0);
   glUseProgram(0);

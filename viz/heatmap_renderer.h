@@ -21,17 +21,21 @@ struct HeatmapExtent {
 class HeatmapRenderer {
  public:
   static constexpr int kRows = 4096, kCols = 2048;  // ring capacity: iterations x positions
-  HeatmapRenderer();
-  ~HeatmapRenderer();
+  HeatmapRenderer();  // needs a current GL 3.3 context; owns GL names, so move-only
   // Brings the texture up to date with the timeline (new rows only, when it grew) and draws.
   HeatmapExtent render(const std::vector<std::shared_ptr<const TimelineRow>>& rows, float vmax,
                        const Palette& pal, int w, int h, Framebuffer& fb);
 
  private:
   void upload(const TimelineRow& r);
-  GLuint prog_ = 0, vao_ = 0, vbo_ = 0, tex_ = 0;
+  GlProgram prog_;
+  GlVertexArray vao_;
+  GlBuffer vbo_;
+  GlTexture tex_;
   std::vector<uint8_t> line_;
-  const TimelineRow* last_ = nullptr;  // newest row uploaded
+  // The newest row uploaded, observed without owning it: a row that died (undo, reset) can never be
+  // mistaken for a new one that happens to reuse its address.
+  std::weak_ptr<const TimelineRow> last_;
   int64_t seq_ = 0;                    // rows uploaded since the last rebuild
   float vmax_ = 0;
 };

@@ -18,6 +18,7 @@
 
 #include "model/errors.h"
 #include "model/file_io.h"
+#include "model/atomic_write.h"
 #include "viz/frame_composer.h"
 #include "viz/state_dump.h"
 #include "viz/theme.h"
@@ -48,15 +49,19 @@ static std::vector<std::string> read_lines(const std::string& path) {
   return out;
 }
 
+// Settings are a convenience: a failure to save them is reported, never fatal.
 static void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    for (const auto& l : lines) f << l << "\n";
-    if (!f) return;
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  if (const std::string e = write_atomic(path, text); !e.empty()) std::fprintf(stderr, "lab: %s\n", e.c_str());
+}
+
+// ImGui writes its .ini with a plain fopen; the lab saves it itself, atomically like every file.
+static void save_ini(const std::string& path) {
+  size_t n = 0;
+  const char* text = ImGui::SaveIniSettingsToMemory(&n);
+  if (const std::string e = write_atomic(path, text, n); !e.empty()) std::fprintf(stderr, "lab: %s\n", e.c_str());
+  ImGui::GetIO().WantSaveIniSettings = false;
 }
 
 static double pct(std::vector<double> v, double q) {
@@ -85,14 +90,13 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   v.backend = &backend;
   v.pal = dark_palette();
   v.config_dir = o.config_dir.empty() ? default_config_dir() : o.config_dir;
-  static std::string ini;  // ImGui keeps the pointer
+  std::string ini;  // saved by save_ini, not by ImGui
+  ImGui::GetIO().IniFilename = nullptr;
   std::error_code ec;
   if (!v.config_dir.empty() && (fs::create_directories(v.config_dir, ec), fs::is_directory(v.config_dir, ec))) {
     ini = v.config_dir + "/imgui.ini";
-    ImGui::GetIO().IniFilename = ini.c_str();
+    if (fs::is_regular_file(ini, ec)) ImGui::LoadIniSettingsFromDisk(ini.c_str());
     v.recent = read_lines(v.config_dir + "/recent.txt");
-  } else {
-    ImGui::GetIO().IniFilename = nullptr;
   }
   v.sample_prompts = read_lines(std::string(WFC_ASSET_DIR) + "/prompts.txt");
   if (!o.prompt.empty()) v.prompt = o.prompt;
@@ -207,6 +211,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
       if (!v.dump_path.empty()) write_state_dump(v, v.dump_path, wx, wy);
       v.dump_requested = false;
     }
+    if (!ini.empty() && ImGui::GetIO().WantSaveIniSettings) save_ini(ini);
     glfwSwapBuffers(win);
     v.gl_ms.push_back(1000 * (secs() - t0) - v.last_frame_ms);
     if (o.quit_after_s > 0 && secs() >= o.quit_after_s) break;
@@ -214,6 +219,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));
   }
   if (!v.config_dir.empty()) write_lines(v.config_dir + "/recent.txt", v.recent);
+  if (!ini.empty()) save_ini(ini);
   // Figures for the acceptance lines: the UI's work per frame and click -> re-converged latency.
   std::printf("lab: %zu frames; UI work per frame p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
               "GL draw+swap p50 %.2f ms, p99 %.2f ms; frame interval p50 %.1f ms, p99 %.1f ms\n",

@@ -3,17 +3,16 @@
 #include <cmath>
 
 #include "model/trace.h"
+#include "viz/marks.h"
 #include "shaders_embedded.h"
 
 namespace wfc::viz {
 
-PlotRenderer::PlotRenderer() {
-  prog_ = make_program(k_sdf_vert, k_sdf_frag, "sdf");
-  u_size_ = glGetUniformLocation(prog_, "u_size");
-  glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &vbo_);
-  glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
+PlotRenderer::PlotRenderer()
+    : prog_(make_program(k_sdf_vert, k_sdf_frag, "sdf")), vao_(gen_vertex_array()), vbo_(gen_buffer()) {
+  u_size_ = glGetUniformLocation(prog_.get(), "u_size");
+  glBindVertexArray(vao_.get());
+  glBindBuffer(GL_ARRAY_BUFFER, vbo_.get());
   const GLsizei stride = 12 * sizeof(float);
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void*)0);
@@ -24,12 +23,6 @@ PlotRenderer::PlotRenderer() {
   glEnableVertexAttribArray(3);
   glVertexAttribPointer(3, 4, GL_FLOAT, GL_FALSE, stride, (void*)(8 * sizeof(float)));
   glBindVertexArray(0);
-}
-
-PlotRenderer::~PlotRenderer() {
-  glDeleteBuffers(1, &vbo_);
-  glDeleteVertexArrays(1, &vao_);
-  glDeleteProgram(prog_);
 }
 
 // One quad (two triangles) per shape; `local` spans the quad in the shape's own pixel frame.
@@ -80,44 +73,47 @@ void PlotRenderer::render(const PlotScene& s, Framebuffer& fb) {
   // The ghost: the curve before the last collapse, faint and thin, no markers.
   for (int i = 0; i + 1 < int(s.ghost.size()) && i + 1 < L; ++i)
     if (std::isfinite(s.ghost[i]) && std::isfinite(s.ghost[i + 1]))
-      line(s.x_of(float(i)), s.y_of(s.ghost[i]), s.x_of(float(i + 1)), s.y_of(s.ghost[i + 1]), 1.6f * k,
-           with_alpha(p.muted, 0.45f));
+      line(s.x_of(float(i)), s.y_of(s.ghost[i]), s.x_of(float(i + 1)), s.y_of(s.ghost[i + 1]), kGhostWidth * k,
+           with_alpha(p.muted, kGhostAlpha));
 
   // The curve: muted over the past (known, flat), ink through the future.
   for (int i = 0; i + 1 < L; ++i) {
     const bool past = i + 1 < s.n_past;
     line(s.x_of(float(i)), s.y_of(s.entropy[i]), s.x_of(float(i + 1)), s.y_of(s.entropy[i + 1]),
-         (past ? 1.8f : 2.6f) * k, past ? p.muted : p.ink);
+         (past ? kCurvePastWidth : kCurveFutureWidth) * k, past ? p.muted : p.ink);
   }
 
   // The boundary between past and future: the accent, full height.
-  if (s.n_past > 0 && s.n_past < L) line(s.boundary_x(), s.top - 6 * k, s.boundary_x(), s.h - s.bottom, 2.0f * k, p.accent);
+  if (s.n_past > 0 && s.n_past < L) line(s.boundary_x(), s.top - 6 * k, s.boundary_x(), s.h - s.bottom, kBoundaryWidth * k, p.accent);
 
-  // Markers by status.
+  // Markers by status, from the one table (viz/marks.h). Outlined marks sit on a paper disc so the
+  // curve does not show through them.
   for (int i = 0; i < L; ++i) {
     const float x = s.x_of(float(i)), y = s.y_of(s.entropy[i]);
-    const float grow = i == s.hover ? 1.5f : 1.0f;
-    switch (RowStatus(s.status[i])) {
-      case RowStatus::Past: shape(x, y, 2.2f * k * grow, 1, p.muted); break;
-      case RowStatus::Free:
-        shape(x, y, 4.6f * k * grow, 1, p.paper);
-        shape(x, y, 4.6f * k * grow, 2, p.ink, 1.6f * k);
+    const Mark& m = mark_of(RowStatus(s.status[i]));
+    const float r = m.radius * k * (i == s.hover ? 1.5f : 1.0f), stroke = m.stroke * k;
+    const Rgba& c = m.muted ? p.muted : p.ink;
+    switch (m.shape) {
+      case MarkShape::Dot:
+      case MarkShape::Disc: shape(x, y, r, 1, c); break;
+      case MarkShape::Ring:
+        shape(x, y, r, 1, p.paper);
+        shape(x, y, r, 2, c, stroke);
         break;
-      case RowStatus::Collapsed: shape(x, y, 4.8f * k * grow, 1, p.ink); break;
-      case RowStatus::Partial:
-        shape(x, y, 5.2f * k * grow, 1, p.paper);
-        shape(x, y, 5.2f * k * grow, 3, p.ink, 1.6f * k, i < int(s.alpha.size()) ? s.alpha[i] : 0.5f);
+      case MarkShape::FillRing:
+        shape(x, y, r, 1, p.paper);
+        shape(x, y, r, 3, c, stroke, i < int(s.alpha.size()) ? s.alpha[i] : 0.5f);
         break;
-      case RowStatus::Pinned:
-        shape(x, y, 5.0f * k * grow, 1, p.paper);
-        shape(x, y, 4.6f * k * grow, 4, p.ink, 1.6f * k);
+      case MarkShape::Square:
+        shape(x, y, r, 1, p.paper);
+        shape(x, y, r, 4, c, stroke, kPinnedDot);
         break;
     }
   }
   // The last collapse: the one accent mark in the curve.
   if (s.accent >= 0 && s.accent < L) {
     const float x = s.x_of(float(s.accent)), y = s.y_of(s.entropy[s.accent]);
-    shape(x, y, 9.0f * k, 2, p.accent, 2.0f * k);  // a ring: the row's own marker stays visible
+    shape(x, y, kAccentRingRadius * k, 2, p.accent, kAccentRingStroke * k);  // a ring: the row's own marker stays visible
   }
   }
 
@@ -128,10 +124,10 @@ void PlotRenderer::render(const PlotScene& s, Framebuffer& fb) {
   glClear(GL_COLOR_BUFFER_BIT);
   glEnable(GL_BLEND);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  glUseProgram(prog_);
+  glUseProgram(prog_.get());
   glUniform2f(u_size_, s.w, s.h);
-  glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
+  glBindVertexArray(vao_.get());
+  glBindBuffer(GL_ARRAY_BUFFER, vbo_.get());
   glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(verts_.size() * sizeof(float)), verts_.data(), GL_STREAM_DRAW);
   glDrawArrays(GL_TRIANGLES, 0, GLsizei(verts_.size() / 12));
   glBindVertexArray(0);

@@ -11,15 +11,16 @@ namespace wfc::viz {
 
 class PlotRenderer {
  public:
-  PlotRenderer();  // needs a current GL 3.3 context
-  ~PlotRenderer();
+  PlotRenderer();  // needs a current GL 3.3 context; owns GL names, so move-only
   void render(const PlotScene& s, Framebuffer& fb);
 
  private:
   void line(float x0, float y0, float x1, float y1, float width, const Rgba& c);
   void shape(float x, float y, float half, int kind, const Rgba& c, float p1 = 0, float p2 = 0);
   std::vector<float> verts_;
-  GLuint prog_ = 0, vao_ = 0, vbo_ = 0;
+  GlProgram prog_;
+  GlVertexArray vao_;
+  GlBuffer vbo_;
   GLint u_size_ = -1;
 };
 

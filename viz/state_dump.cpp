@@ -1,15 +1,15 @@
 #include "viz/state_dump.h"
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <sstream>
+
+#include "model/atomic_write.h"
 
 namespace wfc::viz {
 
 void write_state_dump(const ViewState& v, const std::string& path, int wx, int wy) {
-  const std::string tmp = path + ".tmp";
+  std::ostringstream f;
   {
-    std::ofstream f(tmp);
     const auto& s = *v.snap;
     const auto& c = s.cur;
     f << "version " << s.version << "\n";
@@ -49,10 +49,8 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
       std::snprintf(b, sizeof b, "rect %s %.1f %.1f %.1f %.1f\n", name.c_str(), wx + r.x, wy + r.y, r.w, r.h);
       f << b;
     }
-    if (!f) return;
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  if (const std::string e = write_atomic(path, f.str()); !e.empty()) std::fprintf(stderr, "lab: %s\n", e.c_str());
 }
 
 }  // namespace wfc::viz

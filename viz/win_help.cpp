@@ -1,6 +1,7 @@
 // Help: the keyboard shortcuts and what the marks mean.
 #include <imgui.h>
 
+#include "viz/marks.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -39,10 +40,11 @@ void draw_help(ViewState& v) {
     ImGui::EndTable();
   }
   ImGui::Separator();
+  ImGui::TextDisabled("MARKS");
+  ImGui::TextWrapped("%s", marks_help().c_str());
   ImGui::TextWrapped(
-      "Markers: a ring is a free row, a disc a collapsed one, a half-filled ring a partial collapse (filled "
-      "by alpha), a square a pinned row, a dot the past. The red line is the past/future boundary and the "
-      "red ring the last collapse; the faint curve is the entropy before it.");
+      "The red line is the past/future boundary and the red ring the last collapse; the faint curve is the "
+      "entropy before it.");
   ImGui::End();
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "viz/open_path.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -25,7 +26,11 @@ void draw_open(ViewState& v) {
   v.remember("open_path");
   v.open_path = buf;
   ImGui::SameLine();
-  if (ImGui::Button("Open") || enter) {
+  const bool open = ImGui::Button("Open") || enter;
+  if (open && !open_loads(v.open_path)) {
+    // A directory (or nothing): list it below instead of loading it.
+    if (!v.open_path.empty() && v.open_path.back() != '/') v.open_path += "/";
+  } else if (open) {
     LabCommand c;
     c.kind = CmdKind::Load;
     c.text = v.open_path;
@@ -43,20 +48,11 @@ void draw_open(ViewState& v) {
       if (ImGui::Selectable(r.c_str())) v.open_path = r;
   }
   ImGui::Separator();
-  std::error_code ec;
-  fs::path dir = fs::path(v.open_path).parent_path();
-  if (dir.empty()) dir = ".";
-  ImGui::TextDisabled("IN %s", dir.string().c_str());
-  if (ImGui::Selectable("..")) v.open_path = (fs::absolute(dir, ec).parent_path() / "").string();
-  std::vector<fs::directory_entry> entries;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) entries.push_back(*it);
-  std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.path() < b.path(); });
-  for (const auto& e : entries) {
-    const bool is_dir = e.is_directory(ec);
-    if (!is_dir && e.path().extension() != ".safetensors") continue;
-    const std::string name = e.path().filename().string() + (is_dir ? "/" : "");
-    if (ImGui::Selectable(name.c_str())) v.open_path = (is_dir ? e.path() / "" : e.path()).string();
-  }
+  const std::string dir = open_listing_dir(v.open_path);
+  ImGui::TextDisabled("IN %s", dir.c_str());
+  if (ImGui::Selectable("..")) v.open_path = open_parent(dir);
+  for (const auto& e : open_listing(dir))
+    if (ImGui::Selectable(e.name.c_str())) v.open_path = e.path;
   ImGui::End();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "viz/marks.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -39,6 +40,14 @@ void row_tooltip(ViewState& v, int row) {
   ImGui::EndTooltip();
 }
 
+float error_banner_height(const std::string& msg, float outer_w) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float inner = std::max(1.0f, outer_w - 2 * st.WindowPadding.x);
+  const float text_h = ImGui::CalcTextSize(msg.c_str(), nullptr, false, inner).y;
+  const float h = text_h + st.ItemSpacing.y + ImGui::GetTextLineHeight() + 2 * st.WindowPadding.y;
+  return std::min(h, 8 * ImGui::GetTextLineHeightWithSpacing() + 2 * st.WindowPadding.y);
+}
+
 void draw_plot(ViewState& v) {
   place_window(v, 0.2f, 0.0f, 0.55f, 0.70f);
   ImGui::Begin("Entropy", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -60,16 +69,16 @@ void draw_plot(ViewState& v) {
   ImGui::SameLine(0, 24);
   ImGui::TextDisabled("marks (?)");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("ring: free   disc: collapsed   half-filled ring: partial (by alpha)\n"
-                      "square: pinned   dot: past   faint curve: before the last collapse\n"
-                      "red: the past/future boundary and the last collapse");
+    ImGui::SetTooltip("%s\nfaint curve: before the last collapse\n"
+                      "red: the past/future boundary and the last collapse", marks_help().c_str());
   if (!s.error.empty() && s.error_seq > v.error_seen) {
     // Errors in ink on a framed band: the accent stays reserved for the boundary and the collapse.
+    // As tall as the wrapped message needs (every line shows), up to a cap past which it scrolls.
+    const std::string msg = "error: " + s.error;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
-    ImGui::BeginChild("error", ImVec2(-1, ImGui::GetTextLineHeight() * 2.6f), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("error", ImVec2(-1, error_banner_height(msg, ImGui::GetContentRegionAvail().x)), true);
+    ImGui::TextWrapped("%s", msg.c_str());
     if (ImGui::SmallButton("dismiss")) v.error_seen = s.error_seq;
-    ImGui::SameLine();
-    ImGui::TextWrapped("error: %s", s.error.c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }
@@ -93,13 +102,13 @@ void draw_plot(ViewState& v) {
   const uint64_t key = std::hash<std::string>()(std::to_string(s.version) + ":" + std::to_string(sc.w) + "x" +
                                                 std::to_string(sc.h) + ":" + std::to_string(sc.hover) + ":" +
                                                 std::to_string(u) + ":" + std::to_string(r0));
-  if (key != v.plot_key || v.plot_fb.tex == 0) {
+  if (key != v.plot_key || v.plot_fb.tex() == 0) {
     v.plot->render(sc, v.plot_fb);
     v.plot_key = key;
   }
   v.scene = sc;
   v.plot_rect = Rect{origin.x, origin.y, sc.w, sc.h};
-  ImGui::Image((ImTextureID)(intptr_t)v.plot_fb.tex, ImVec2(sc.w, sc.h), ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::Image((ImTextureID)(intptr_t)v.plot_fb.tex(), ImVec2(sc.w, sc.h), ImVec2(0, 1), ImVec2(1, 0));
 
   // Axes text on top of the texture.
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viz/marks.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -21,13 +22,13 @@ void draw_spacetime(ViewState& v) {
   // Rows stay at most 4 pixels tall, so a short session fills the top, not the whole panel.
   const int W = std::max(16, int(avail.x - lm)),
             H = std::max(16, std::min(int(avail.y - bm), 4 * std::max<int>(4, int(tl.size()))));
-  const bool stale = s.version != v.heat_version || v.heat_fb.w != W || v.heat_fb.h != H;
-  if (stale || v.heat_fb.tex == 0) {
+  const bool stale = s.version != v.heat_version || v.heat_fb.w() != W || v.heat_fb.h() != H;
+  if (stale || v.heat_fb.tex() == 0) {
     v.heat_extent = v.heat->render(tl, float(s.log_vocab > 0 ? s.log_vocab : 8.0), v.pal, W, H, v.heat_fb);
     v.heat_version = s.version;
   }
   const HeatmapExtent& e = v.heat_extent;
-  ImGui::Image((ImTextureID)(intptr_t)v.heat_fb.tex, ImVec2(float(W), float(H)), ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::Image((ImTextureID)(intptr_t)v.heat_fb.tex(), ImVec2(float(W), float(H)), ImVec2(0, 1), ImVec2(1, 0));
   v.heat_rect = Rect{o.x, o.y, float(W), float(H)};
   if (e.rows > 0 && int(tl.size()) >= e.rows) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -35,18 +36,10 @@ void draw_spacetime(ViewState& v) {
     const ImU32 accent = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
     const ImU32 ink = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.ink.r, v.pal.ink.g, v.pal.ink.b, 0.9f));
     const int first = int(tl.size()) - e.rows;
-    for (int r = 0; r < e.rows; ++r) {
-      const auto& row = *tl[first + r];
-      if (row.event != TimelineRow::Collapse && row.event != TimelineRow::Mint && row.event != TimelineRow::Reset) continue;
-      const float y = o.y + r * rh;
-      if (row.event == TimelineRow::Reset) {
-        dl->AddLine(ImVec2(o.x, y), ImVec2(o.x + W, y), ink, 1.0f);
-        continue;
-      }
-      const float x = o.x + (float(row.event_pos - e.first_pos) + 0.5f) * cw;
-      const float half = std::max(2.5f, cw * 0.5f);
-      if (row.event == TimelineRow::Collapse) dl->AddTriangleFilled(ImVec2(x - half, y - 5), ImVec2(x + half, y - 5), ImVec2(x, y), accent);
-      else dl->AddLine(ImVec2(x - half, y), ImVec2(x + half, y), ink, 2.0f);
+    for (const auto& mk : spacetime_marks(tl, e.rows, e.first_pos, e.last_pos, float(W), float(H))) {
+      const ImVec2 a(o.x + mk.x0, o.y + mk.y0), b(o.x + mk.x1, o.y + mk.y1);
+      if (mk.kind == SpaceMark::Collapse) dl->AddTriangleFilled(a, ImVec2(b.x, a.y), ImVec2((a.x + b.x) / 2, b.y), accent);
+      else dl->AddLine(a, b, ink, mk.kind == SpaceMark::Mint ? 2.0f : 1.0f);
     }
     const std::string l0 = std::to_string(e.first_pos), l1 = std::to_string(e.last_pos - 1);
     const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);

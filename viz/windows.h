@@ -27,5 +27,8 @@ void place_window(ViewState& v, float x, float y, float w, float h);  // fractio
 void undo(ViewState& v);
 void redo(ViewState& v);
 std::string row_text(const ViewState& v, int row);  // the token (past) or best guess (future)
+// Height of the error banner that shows every wrapped line of msg and its dismiss button at a
+// width (capped at 8 lines; it scrolls past that). Needs a current ImGui frame.
+float error_banner_height(const std::string& msg, float outer_w);
 
 }  // namespace wfc::viz
