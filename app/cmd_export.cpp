@@ -279,7 +279,9 @@ static int run_export(const cli::Args& a) {
   const std::string video = a.str("video");
   if (script_path.empty()) throw cli::UsageError("--script is required");
   if (a.str("out").empty()) throw cli::UsageError("--out is required");
-  const fs::path out = fs::path(a.str("out")).lexically_normal();
+  // Absolute and normal: "frames/" and "." have a name, and a parent to stage next to.
+  fs::path out = fs::absolute(a.str("out")).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();
   if (format != "png" && format != "svg") throw cli::UsageError("option --format: expected png or svg, got '" + format + "'");
   if (theme != "light" && theme != "dark") throw cli::UsageError("option --theme: expected light or dark, got '" + theme + "'");
   viz::FrameStyle st;

@@ -89,10 +89,10 @@ void json_get(const json& v, const std::string& what, uint64_t& out, AnyValue) {
 void json_get(const json& v, const std::string& what, double& out, num::FloatRange r) { out = get_double(v, what, r); }
 
 void json_get(const json& v, const std::string& what, float& out, num::FloatRange r) {
-  const double m = std::numeric_limits<float>::max();
-  r.lo = std::max(r.lo, -m);
-  r.hi = std::min(r.hi, m);
-  out = float(get_double(v, what, r));
+  const double d = get_double(v, what, r);
+  if (std::fabs(d) > double(std::numeric_limits<float>::max()))
+    wrong(what, "a number in " + r.str() + " that fits a 32-bit float", v);
+  out = float(d);
 }
 
 void json_get(const json& v, const std::string& what, bool& out, AnyValue) {
