@@ -40,6 +40,18 @@ torch::Tensor from_st_f32(const st::Tensor& s) {
   return t;
 }
 
+int64_t Checkpoint::tokens_total() const {
+  int64_t t = tokens_seen;
+  for (const auto& e : lineage) t += e.at("tokens_seen").get<int64_t>();
+  return t;
+}
+
+json lineage_from(const Checkpoint& parent, const std::string& path) {
+  json l = parent.lineage;
+  l.push_back({{"path", path}, {"objective", parent.objective}, {"step", parent.step}, {"tokens_seen", parent.tokens_seen}});
+  return l;
+}
+
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;
@@ -50,6 +62,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
                 {"train_config", ck.train.dump()},
                 {"step", std::to_string(ck.step)},
                 {"tokens_seen", std::to_string(ck.tokens_seen)}};
+  if (!ck.lineage.empty()) f.metadata["lineage"] = ck.lineage.dump();
   for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
@@ -93,6 +106,24 @@ Checkpoint load_checkpoint(const std::string& path) {
   try {
     ck.model = json::parse(meta("model_config")).get<ModelConfig>();
     ck.train = json::parse(meta("train_config"));
+    if (auto it = f.metadata.find("lineage"); it != f.metadata.end()) {
+      // An array of flat objects: anything deeper is refused before it is built.
+      auto shallow = [](int depth, json::parse_event_t, json&) {
+        if (depth > 3) throw InputError("lineage is nested too deeply");
+        return true;
+      };
+      ck.lineage = json::parse(it->second, shallow);
+      if (!ck.lineage.is_array()) throw InputError("lineage must be a JSON array");
+      // Counts are summed for `wfc info`: each must be a count a run could reach (no wrap-around).
+      auto count = [](const json& e, const char* k) {
+        const json v = e.value(k, json());
+        return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= int64_t(1e15);
+      };
+      for (const auto& e : ck.lineage)
+        if (!e.is_object() || !count(e, "tokens_seen") || !count(e, "step") || !e.value("path", json()).is_string() ||
+            !e.value("objective", json("")).is_string())
+          throw InputError("lineage entries need a path, an objective name, and step and tokens_seen counts");
+    }
   } catch (const json::exception& e) {
     throw file_error(path, std::string("metadata JSON is malformed: ") + e.what());
   } catch (const InputError& e) {
