@@ -67,7 +67,9 @@ std::string Command::help() const {
       if (left.size() < 28) left.append(28 - left.size(), ' ');
       else left += "  ";
       o << left << f.help;
-      if (f.is_switch) o << " (default: off)";
+      // One default per line, said here only: a flag's help text never repeats it.
+      if (!f.shown_default.empty()) o << " (default: " << f.shown_default << ")";
+      else if (f.is_switch) o << " (default: off)";
       else o << " (default: " << (f.def.empty() ? "none" : f.def) << ")";
       o << "\n";
     }

@@ -22,6 +22,8 @@ struct Flag {
   std::string help;         // one line
   bool is_switch = false;   // takes no value; "true" when given
   std::string metavar = "X";
+  std::string shown_default = "";  // what --help says the default is, when `def` cannot (a switch that is on
+                              // unless another is given, a path found at run time); "" = from def
 };
 
 class Args {

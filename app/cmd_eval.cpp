@@ -28,12 +28,25 @@ static int run_eval(const cli::Args& a) {
   if (o.ahead < 3) o.ahead = 0;           // no row between d=1 and the collapse to score
   torch::set_num_threads(a.int32("threads", num::thread_range()));
   const torch::Device dev = pick_device(a.str("device"));
-  const auto files = corpus_files(a.str("val-files"), a.str("data"), "val.txt");
+  // The held-out text: the flags when given, else what the first checkpoint was trained with (its
+  // train config's val_files and data), so every checkpoint is scored on the same tokens.
+  std::vector<Checkpoint> cks;
+  for (const auto& path : a.positional) cks.push_back(load_checkpoint(path));
+  std::string val_files = a.str("val-files"), data = a.str("data");
+  if (!a.given("val-files") && !a.given("data")) {
+    const auto& tc = cks.front().train;
+    if (tc.is_object() && tc.value("val_files", nlohmann::json()).is_string()) val_files = tc["val_files"].get<std::string>();
+    if (tc.is_object() && tc.value("data", nlohmann::json()).is_string()) data = tc["data"].get<std::string>();
+    std::cerr << "eval: held-out text from " << a.positional.front() << "'s train config: "
+              << (val_files.empty() ? data + "/val.txt" : val_files) << "\n";
+  }
+  const auto files = corpus_files(val_files, data, "val.txt", "name files with --val-files or a corpus with --data");
 
   std::vector<std::pair<std::string, EvalResult>> results;
   std::vector<std::vector<uint8_t>> tokenizers;
-  for (const auto& path : a.positional) {
-    Checkpoint ck = load_checkpoint(path);
+  for (size_t i = 0; i < cks.size(); ++i) {
+    const std::string& path = a.positional[i];
+    Checkpoint ck = std::move(cks[i]);
     check_future(o.future, ck.model, "option --future (" + path + ")");
     Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
     const auto tokens = encode_corpus(files, tok, ck.tokenizer, "", [](const std::string&) {});
@@ -106,8 +119,10 @@ cli::Command eval_command() {
   c.name = "eval";
   c.usage = "wfc eval CHECKPOINT [CHECKPOINT ...] [options]";
   c.summary = "held-out evaluation of checkpoints, side by side (WFC or baseline)";
-  c.flags = {{"data", "data/brown", "corpus directory holding val.txt", false, "DIR"},
-             {"val-files", "", "comma-separated held-out text files (instead of DATA/val.txt)", false, "FILES"},
+  c.flags = {{"data", "data/brown", "corpus directory holding val.txt", false, "DIR",
+              "the first checkpoint's train config, else data/brown"},
+             {"val-files", "", "comma-separated held-out text files (instead of DATA/val.txt)", false, "FILES",
+              "the first checkpoint's"},
              {"windows", "64", "evaluation windows, evenly spaced", false, "N"},
              {"future", "16", "future rows per window", false, "N"},
              {"max-iters", "32", "refinement cap per convergence", false, "N"},

@@ -146,7 +146,7 @@ cli::Command generate_command() {
       {"budget", "4", "entropy-budget policy: summed entropy allowed per round (nats)", false, "GAMMA"},
       {"alpha", "0.5", "median-partial policy: blend strength", false, "A"},
       {"seed", "0", "random seed", false, "N"},
-      {"pin-past", "", "keep past rows fixed (the default)", true},
+      {"pin-past", "", "keep past rows fixed", true, "X", "on, unless --drift"},
       {"drift", "", "let past rows drift (re-contextualise)", true},
       {"mask", "checkpoint", "attention mask: checkpoint | none | causal | block | held | lookahead", false, "KIND"},
       {"device", "auto", "auto | cpu | cuda", false, "D"},

@@ -1,6 +1,7 @@
 // wfc info CHECKPOINT: what a checkpoint holds, without running it.
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "app/commands.h"
 #include "model/checkpoint.h"
@@ -20,7 +21,8 @@ static int run_info(const cli::Args& a) {
                         {"objective", ck.objective}, {"model_config", m},
                         {"train_config", ck.train},  {"parameters", params},
                         {"vocab_size", pieces},      {"step", ck.step},
-                        {"tokens_seen", ck.tokens_seen}};
+                        {"tokens_seen", ck.tokens_seen}, {"tokens_total", ck.tokens_total()},
+                        {"lineage", ck.lineage}};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -33,8 +35,28 @@ static int run_info(const cli::Args& a) {
                << (m.held_embedding ? " with a held-row embedding" : "") << ", " << m.readout << " read-out\n";
   row("parameters") << params << " (" << std::fixed << std::setprecision(2) << params / 1e6 << " M)\n";
   row("vocabulary") << pieces << " pieces\n";
-  row("step") << ck.step << "\n";
-  row("tokens seen") << ck.tokens_seen << "\n";
+  const std::string init_from = ck.train.is_object() && ck.train.value("init_from", nlohmann::json()).is_string()
+                                    ? ck.train["init_from"].get<std::string>() : "";
+  const bool staged = !ck.lineage.empty();
+  auto millions = [](int64_t t) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(2) << t / 1e6 << " M";
+    return o.str();
+  };
+  row("step") << ck.step << (staged || !init_from.empty() ? " (this stage)" : "") << "\n";
+  row("tokens seen") << ck.tokens_seen << " in this stage (" << millions(ck.tokens_seen) << ")";
+  if (staged)
+    std::cout << "; " << ck.tokens_total() << " over " << ck.lineage.size() + 1 << " stages (" << millions(ck.tokens_total()) << ")";
+  std::cout << "\n";
+  // Every earlier stage, oldest first; a checkpoint from before lineage was recorded names only its
+  // starting point (its train config's init_from).
+  for (size_t i = 0; i < ck.lineage.size(); ++i) {
+    const auto& e = ck.lineage[i];
+    row(i == 0 ? "lineage" : "") << e.at("path").get<std::string>() << ": " << e.value("objective", "?") << ", step "
+                                 << e.at("step").get<int64_t>() << ", " << e.at("tokens_seen").get<int64_t>() << " tokens\n";
+  }
+  if (!staged && !init_from.empty())
+    row("lineage") << "started from " << init_from << " (its tokens and parents are not recorded in this checkpoint)\n";
   row("model config") << nlohmann::json(m).dump() << "\n";
   row("train config") << ck.train.dump() << "\n";
   return 0;

@@ -16,6 +16,7 @@
 #include "model/errors.h"
 #include "model/file_io.h"
 #include "model/json_io.h"
+#include "model/train_log.h"
 #include "model/trainer.h"
 
 namespace wfc::app {
@@ -190,7 +191,7 @@ static int run_train(const cli::Args& a) {
                 << " the effective config:\n" << e.data.dump(2) << "\n";
     } else if (e.kind == "log") {
       std::ostringstream l;
-      l << "step " << e.step << "/" << e.steps << "  loss " << std::fixed << std::setprecision(4) << e.loss
+      l << "step " << e.step << "/" << e.steps << "  " << train_loss_text(e.data)
         << "  lr " << std::scientific << std::setprecision(2) << e.data["lr"].get<double>() << std::fixed
         << "  " << std::setprecision(0) << e.tokens_per_s << " tok/s  ETA " << fmt_duration(e.eta_s);
       if (tty) {

@@ -78,7 +78,8 @@ cli::Command view_command() {
              {"device", "cpu", "cpu | cuda | auto", false, "D"},
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
              {"size", "1440x860", "window size", false, "WxH"},
-             {"config-dir", "", "where imgui.ini and recent files live (default ~/.config/wfc)", false, "DIR"},
+             {"config-dir", "", "where imgui.ini and recent.txt live", false, "DIR",
+              "$XDG_CONFIG_HOME/wfc, else ~/.config/wfc"},
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},
              {"quit-after", "0", "close by itself after this many seconds (0: run until closed)", false, "S"}};
   c.run = run_view;

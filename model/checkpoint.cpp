@@ -43,6 +43,18 @@ torch::Tensor from_st_f32(const st::Tensor& s) {
   return t;
 }
 
+int64_t Checkpoint::tokens_total() const {
+  int64_t t = tokens_seen;
+  for (const auto& e : lineage) t += e.at("tokens_seen").get<int64_t>();
+  return t;
+}
+
+json lineage_from(const Checkpoint& parent, const std::string& path) {
+  json l = parent.lineage;
+  l.push_back({{"path", path}, {"objective", parent.objective}, {"step", parent.step}, {"tokens_seen", parent.tokens_seen}});
+  return l;
+}
+
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;
@@ -53,6 +65,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
                 {"train_config", ck.train.dump()},
                 {"step", std::to_string(ck.step)},
                 {"tokens_seen", std::to_string(ck.tokens_seen)}};
+  if (!ck.lineage.empty()) f.metadata["lineage"] = ck.lineage.dump();
   for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
@@ -104,6 +117,20 @@ Checkpoint load_checkpoint(const std::string& path) {
   // parse_json bounds the nesting (a 60,000-deep train_config crashed `wfc info`) and names the
   // field; the config errors name the file.
   ck.train = parse_json(meta("train_config"), path + ": train_config");
+  if (auto it = f.metadata.find("lineage"); it != f.metadata.end()) {
+    // An array of flat objects: anything deeper is refused before it is built.
+    ck.lineage = parse_json(it->second, path + ": lineage", 3);
+    if (!ck.lineage.is_array()) throw file_error(path, "lineage must be a JSON array");
+    // Counts are summed for `wfc info`: each must be a count a run could reach (no wrap-around).
+    auto count = [](const json& e, const char* k) {
+      const json v = e.value(k, json());
+      return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= int64_t(1e15);
+    };
+    for (const auto& e : ck.lineage)
+      if (!e.is_object() || !count(e, "tokens_seen") || !count(e, "step") || !e.value("path", json()).is_string() ||
+          !e.value("objective", json("")).is_string())
+        throw file_error(path, "lineage entries need a path, an objective name, and step and tokens_seen counts");
+  }
   try {
     ck.model = parse_json(meta("model_config"), path + ": model_config").get<ModelConfig>();
     ck.model.validate();

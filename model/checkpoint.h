@@ -2,7 +2,7 @@
 //   tensors      the network's parameters by name (F32), plus "tokenizer.model" (U8, the
 //                serialized sentencepiece model)
 //   __metadata__ format ("wfc-checkpoint"), format_version, objective, model_config (JSON),
-//                train_config (JSON), step, tokens_seen
+//                train_config (JSON), step, tokens_seen, and (since training records it) lineage
 // Written atomically; loading checks the version, the config, every tensor's name, dtype and shape.
 #pragma once
 #include <torch/torch.h>
@@ -27,7 +27,13 @@ struct Checkpoint {
   std::string objective = "wfc";                // "wfc" or "ar" (the autoregressive baseline)
   int64_t step = 0;                             // optimizer steps taken
   int64_t tokens_seen = 0;                      // training tokens consumed
+  // The checkpoints its weights started from, oldest first: {"path", "objective", "step",
+  // "tokens_seen"} each (that stage's own counts). Empty: trained from scratch, or written before
+  // lineage was recorded (then train["init_from"] is all that is known).
+  nlohmann::json lineage = nlohmann::json::array();
   std::vector<uint8_t> tokenizer;               // serialized sentencepiece model
+  // Tokens over every recorded stage: this one's and its parents'.
+  int64_t tokens_total() const;
   std::map<std::string, torch::Tensor> params;  // name -> F32 CPU tensor
 };
 
@@ -40,6 +46,9 @@ Network build_network(const Checkpoint& ck);
 // F32 tensors into and out of the safetensors container (checkpoints and optimizer state).
 st::Tensor to_st_f32(const torch::Tensor& t);
 torch::Tensor from_st_f32(const st::Tensor& s);  // the caller has checked dtype and shape
+
+// The lineage of a run initialised from `parent` (loaded from `path`): the parent's own, then it.
+nlohmann::json lineage_from(const Checkpoint& parent, const std::string& path);
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck);
 Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault

@@ -13,7 +13,8 @@ namespace wfc {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> corpus_files(const std::string& list, const std::string& dir, const char* name) {
+std::vector<std::string> corpus_files(const std::string& list, const std::string& dir, const char* name,
+                                      const std::string& hint) {
   std::vector<std::string> out;
   std::stringstream ss(list);
   for (std::string f; std::getline(ss, f, ',');)
@@ -22,7 +23,7 @@ std::vector<std::string> corpus_files(const std::string& list, const std::string
   for (const auto& f : out) {
     std::error_code ec;
     if (!fs::is_regular_file(f, ec))
-      throw file_error(f, "corpus file not found (fetch Brown with scripts/fetch-brown.sh, or name files with --train-files/--val-files)");
+      throw file_error(f, "corpus file not found (fetch Brown with scripts/fetch-brown.sh, or " + hint + ")");
   }
   return out;
 }

@@ -17,7 +17,9 @@ namespace wfc {
 using LogFn = std::function<void(const std::string&)>;
 
 // "a.txt,b.txt" -> {"a.txt", "b.txt"}; an empty list falls back to DIR/NAME.
-std::vector<std::string> corpus_files(const std::string& list, const std::string& dir, const char* name);
+// `hint` ends the not-found message: how the caller's user names files instead.
+std::vector<std::string> corpus_files(const std::string& list, const std::string& dir, const char* name,
+                                      const std::string& hint = "name files with --train-files/--val-files");
 
 // The serialized tokenizer for a run: cfg.tokenizer (a .model file or a checkpoint), else
 // init_from's, else OUT/tokenizer.model if it exists, else trained on the train files and saved

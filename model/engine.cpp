@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "model/errors.h"
+#include "model/sampling.h"
 
 namespace wfc {
 
@@ -133,8 +134,7 @@ StepReport Engine::step() {
     auto newp = p + dp;                                                  // [n,V]
     auto x = x_all.narrow(0, start, n);                                  // [n,C]
     upd.narrow(0, start, n).copy_(torch::matmul(dp, net_->wte->weight).norm(2, -1) / x.norm(2, -1).clamp_min(1e-12));
-    constexpr float eps = 1e-12f;
-    kl.narrow(0, start, n).copy_((newp * (newp.clamp_min(eps).log() - p.clamp_min(eps).log())).sum(-1).clamp_min(0));
+    kl.narrow(0, start, n).copy_(kl_rows(newp, p));                     // [n], float64 inside
     p_.narrow(0, start, n).copy_(newp);
   }
   ++iteration_;
@@ -228,30 +228,7 @@ int Engine::collapse(int pos, Pick how, int token) {
   } else if (how == Pick::Argmax) {
     t = int(std::max_element(pr, pr + V_) - pr);
   } else {
-    // Sample with temperature, then top-k, then top-p, from the row's current distribution.
-    std::vector<std::pair<double, int>> w(V_);
-    for (int v = 0; v < V_; ++v) w[v] = {std::pow(std::max<double>(pr[v], 0.0), 1.0 / cfg_.temperature), v};
-    std::sort(w.begin(), w.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-    size_t n = cfg_.sample_top_k > 0 ? std::min<size_t>(cfg_.sample_top_k, w.size()) : w.size();
-    double total = 0;
-    for (size_t i = 0; i < n; ++i) total += w[i].first;
-    if (cfg_.sample_top_p < 1.0f) {
-      double acc = 0;
-      size_t keep = 0;
-      while (keep < n && acc < cfg_.sample_top_p * total) acc += w[keep++].first;
-      n = std::max<size_t>(keep, 1);
-      total = acc > 0 ? acc : w[0].first;
-    }
-    std::uniform_real_distribution<double> u(0.0, total);
-    double r = u(rng_), acc = 0;
-    t = w[n - 1].second;
-    for (size_t i = 0; i < n; ++i) {
-      acc += w[i].first;
-      if (r < acc) {
-        t = w[i].second;
-        break;
-      }
-    }
+    t = sample_token(pr, V_, cfg_.temperature, cfg_.sample_top_k, cfg_.sample_top_p, rng_);
   }
   p_[pos].zero_();
   p_[pos][t] = 1.0f;

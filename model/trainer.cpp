@@ -132,14 +132,17 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   // ---- network and optimizer
   Network net(mc);
   int64_t step = 0, tokens_seen = 0;
+  json lineage = json::array();  // the checkpoints this run's weights came from
   std::mt19937_64 rng(cfg.seed);
   if (resume) {
     net = build_network(resumed);
     step = resumed.step;
     tokens_seen = resumed.tokens_seen;
+    lineage = resumed.lineage;
     std::istringstream(ostate.rng) >> rng;
   } else if (!cfg.init_from.empty()) {
     Checkpoint init = load_checkpoint(cfg.init_from);
+    lineage = lineage_from(init, cfg.init_from);
     if (mc.held_embedding && !init.model.held_embedding) {  // a start without one: it begins at zero
       init.model.held_embedding = true;
       init.params.emplace("held_emb", torch::zeros({mc.n_embd}));
@@ -189,6 +192,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     ck.objective = cfg.objective;
     ck.step = step;
     ck.tokens_seen = tokens_seen;
+    ck.lineage = lineage;
     ck.tokenizer = tok_bytes;
     for (auto& [n, p] : params) ck.params[n] = p.detach().to(torch::kCPU).clone();
     save_checkpoint(ck_path, ck);

@@ -14,7 +14,10 @@ for c in view train eval export generate info; do
     case "$line" in
       "  --help"*) ;;
       "  --"*) grep -q "(default: " <<<"$line" && ok "$c: default shown: ${line%% *}${line:2:20}" \
-                 || bad "$c: option without a default: $line" ;;
+                 || bad "$c: option without a default: $line"
+               # and only once: the help text itself never states a (contradicting) second one
+               [ "$(grep -oE '\(the default\)|\(default[ :]' <<<"$line" | wc -l)" = 1 ] \
+                 || bad "$c: two defaults on one line: $line" ;;
     esac
   done <<<"$OUT"
 done
