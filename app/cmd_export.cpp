@@ -15,7 +15,7 @@
 #include "model/errors.h"
 #include "viz/frame_composer.h"
 #include "viz/headless_gl.h"
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 namespace wfc::app {
 

@@ -11,7 +11,7 @@
 #include "model/errors.h"
 #include "model/policies.h"
 #include "model/tokenizer.h"
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 namespace wfc::app {
 

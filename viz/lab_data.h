@@ -119,7 +119,7 @@ class LabBackend {
   virtual ~LabBackend() = default;
   virtual uint64_t send(LabCommand c) = 0;                       // never blocks on the model
   virtual std::shared_ptr<const LabSnapshot> snapshot() = 0;     // the latest, never blocks on the model
-  // The history path to the current step as a session script (viz/session_script.h) that replays
+  // The history path to the current step as a session script (app/session_script.h) that replays
   // it exactly. May wait for the iteration under way.
   virtual std::string script() = 0;
 };

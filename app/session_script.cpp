@@ -1,4 +1,4 @@
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 #include <cerrno>
 #include <cmath>
