@@ -1,10 +1,27 @@
 #include "model/config.h"
 
-#include <set>
-
+#include "model/engine_config.h"
 #include "model/errors.h"
 
 namespace wfc {
+
+MaskKind parse_mask(const std::string& name, const std::string& what, bool model_only) {
+  for (const auto& m : kMasks)
+    if (name == m.name && !(model_only && m.kind == MaskKind::Checkpoint)) return m.kind;
+  throw InputError(what + ": unknown mask '" + name + "' (one of: " + mask_names(model_only, ", ") + ")");
+}
+
+void EngineConfig::validate() const {
+  auto fail = [](const std::string& m) { throw InputError("engine: " + m); };
+  if (stop_on != "kl" && stop_on != "update") fail("stop_on must be kl or update, not '" + stop_on + "'");
+  if (!(eta > 0 && eta <= 1)) fail("eta must be in (0, 1]");
+  if (future < 1) fail("future must be at least 1");
+  if (max_iters < 1) fail("max_iters must be at least 1");
+  if (!(tol >= 0)) fail("tol must be >= 0");
+  if (!(temperature > 0)) fail("temperature must be > 0");
+  if (sample_top_k < 0) fail("sample_top_k must be >= 0");
+  if (!(sample_top_p > 0 && sample_top_p <= 1)) fail("sample_top_p must be in (0, 1]");
+}
 
 void ModelConfig::validate() const {
   auto fail = [](const std::string& m) { throw InputError("model config: " + m); };
@@ -18,8 +35,7 @@ void ModelConfig::validate() const {
                                  std::to_string(n_head) + ")");
   if (pos != "rotary" && pos != "learned") fail("pos must be rotary or learned, not '" + pos + "'");
   if (pos == "rotary" && (n_embd / n_head) % 2 != 0) fail("rotary positions need an even head size");
-  static const std::set<std::string> masks = {"none", "causal", "block", "held", "lookahead"};
-  if (!masks.count(mask)) fail("mask must be none, causal, block, held or lookahead, not '" + mask + "'");
+  parse_mask(mask, "model config: mask", /*model_only=*/true);
   if (lookahead < 0) fail("lookahead must be >= 0");
   if (readout != "shifted" && readout != "same") fail("readout must be shifted or same, not '" + readout + "'");
   if (!(dropout >= 0.0f && dropout < 1.0f)) fail("dropout must be in [0, 1)");
