@@ -19,9 +19,10 @@ using nlohmann::json;
 static int run_eval(const cli::Args& a) {
   EvalOptions o;
   o.windows = int(a.integer("windows"));
-  o.future = int(a.integer("future"));
-  o.max_iters = int(a.integer("max-iters"));
-  o.tol = float(a.number("tol"));
+  const EngineConfig ec = settings_from(a).engine;
+  o.future = ec.future;
+  o.max_iters = ec.max_iters;
+  o.tol = ec.tol;
   o.reconverge = int(a.integer("reconverge"));
   o.ahead = int(a.integer("ahead"));
   if (o.windows < 1 || o.future < 1 || o.max_iters < 1 || o.reconverge < 0 || !(o.tol > 0))
@@ -113,14 +114,12 @@ cli::Command eval_command() {
   c.flags = {{"data", "data/brown", "corpus directory holding val.txt", false, "DIR"},
              {"val-files", "", "comma-separated held-out text files (instead of DATA/val.txt)", false, "FILES"},
              {"windows", "64", "evaluation windows, evenly spaced", false, "N"},
-             {"future", "16", "future rows per window", false, "N"},
-             {"max-iters", "32", "refinement cap per convergence", false, "N"},
-             {"tol", "0.001", "KL convergence threshold", false, "X"},
              {"reconverge", "4", "mint-and-reconverge rounds per window", false, "N"},
              {"ahead", "8", "collapse-ahead probe: collapse future row N (capped at --future) to its true token (0 = off)", false, "N"},
              {"threads", "2", "intra-op CPU threads", false, "N"},
              {"device", "auto", "auto | cpu | cuda", false, "D"},
              {"json", "", "print the results as JSON", true}};
+  for (auto& f : setting_flags({"future", "max_iters", "tol"})) c.flags.push_back(f);
   c.min_positional = 1;
   c.max_positional = 8;
   c.run = run_eval;

@@ -17,21 +17,18 @@ std::string bundled_checkpoint_path() {
 
 static int run_view(const cli::Args& a) {
   const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
+  const viz::LabSettings settings = settings_from(a);  // a bad value or policy name fails here, exit 2
   load_checkpoint(path);  // a bad file fails here, on one line, exit 2, before any window opens
   pick_device(a.str("device"));
   const int threads = int(a.integer("threads"));
   if (threads < 1) throw cli::UsageError("option --threads: must be at least 1");
 
-  LabWorkerOptions wo;
+  LabSessionOptions wo;
   wo.checkpoint = path;
   wo.prompt = a.str("prompt");
   wo.device = a.str("device");
   wo.threads = threads;
-  wo.settings.policy = a.str("policy");
-  wo.settings.future = int(a.integer("future"));
-  wo.settings.max_iters = int(a.integer("max-iters"));
-  wo.settings.tol = float(a.number("tol"));
-  wo.settings.seed = uint64_t(a.integer("seed"));
+  wo.settings = settings;
   LabWorker worker(wo);
   if (a.on("play")) {
     viz::LabCommand c;
@@ -58,11 +55,6 @@ cli::Command view_command() {
   c.summary = "open the desktop lab";
   c.flags = {{"checkpoint", "checkpoints/default.safetensors", "checkpoint to open", false, "FILE"},
              {"prompt", "The jury said that the", "first prompt", false, "TEXT"},
-             {"policy", "lowest-entropy", "collapse policy for collapse-next and play", false, "NAME"},
-             {"future", "16", "future rows after the past", false, "N"},
-             {"max-iters", "32", "iterations a re-convergence may take", false, "N"},
-             {"tol", "1e-3", "converged when the max KL between iterations is under this", false, "X"},
-             {"seed", "0", "sampling seed", false, "N"},
              {"threads", "1", "intra-op threads of the model worker (the UI keeps a core)", false, "N"},
              {"device", "cpu", "cpu | cuda | auto", false, "D"},
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
@@ -70,6 +62,9 @@ cli::Command view_command() {
              {"config-dir", "", "where imgui.ini and recent files live (default ~/.config/wfc)", false, "DIR"},
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},
              {"quit-after", "0", "close by itself after this many seconds (0: run until closed)", false, "S"}};
+  for (auto& f : setting_flags({"policy", "threshold", "budget", "alpha", "future", "max_iters", "tol", "temperature",
+                                 "seed", "pin_past", "mask"}))
+    c.flags.push_back(f);
   c.run = run_view;
   return c;
 }

@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "model/engine.h"
+#include "viz/lab_data.h"
 
 namespace wfc::app {
 
@@ -17,8 +18,11 @@ cli::Command generate_command();
 cli::Command info_command();
 cli::Command eval_command();
 
-// Engine settings and device from the shared engine flags (generate; later view and export).
-EngineConfig engine_config_from(const cli::Args& a);
+// The settings flags named (LabSettings::visit names: EngineConfig's fields, policy, threshold,
+// budget, alpha...) with these defaults, and the settings they give: `base` with every declared
+// flag read over it, validated (app/engine_flags.cpp).
+std::vector<cli::Flag> setting_flags(const std::vector<std::string>& names, const viz::LabSettings& defaults = {});
+viz::LabSettings settings_from(const cli::Args& a, viz::LabSettings base = {});
 torch::Device pick_device(const std::string& name);  // auto | cpu | cuda
 
 // The checkpoint `wfc view` and `wfc generate` use when none is named.
