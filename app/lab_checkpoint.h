@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/config.h"
+#include "model/engine_config.h"
 #include "model/network.h"
 #include "model/tokenizer.h"
 

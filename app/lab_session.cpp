@@ -22,20 +22,11 @@ static std::string fmt(const char* f, double v) {
 }
 
 static ScriptAction action(ScriptAction::Kind k, int64_t n = 0, const std::string& text = "") {
-  ScriptAction a;
-  a.kind = k;
-  a.n = n;
-  a.text = text;
-  return a;
+  return ScriptAction{k, 0, text, n};
 }
 
 static ScriptAction collapse_action(int64_t pos, bool partial, float alpha, int token, int hold = 0) {
-  ScriptAction a = action(ScriptAction::Collapse, pos);
-  a.mode = partial ? "partial" : "full";
-  a.alpha = partial ? alpha : 1.0f;
-  a.token = token;
-  a.hold = hold;
-  return a;
+  return ScriptAction{ScriptAction::Collapse, 0, "", pos, partial ? "partial" : "full", partial ? alpha : 1.0f, token, hold};
 }
 
 LabSession::LabSession(const LabSessionOptions& opt, Mode mode)
@@ -333,12 +324,11 @@ void LabSession::dispatch(const LabCommand& c) {
       const int64_t first = engine_->offset() + engine_->n_past();
       if (engine_->n_past() >= engine_->length()) throw InputError("mint: there is no future row");
       begin("mint " + std::to_string(first));
-      std::string label = "mint " + std::to_string(first);
       if (engine_->status()[engine_->n_past()] != RowStatus::Collapsed) {
         note_collapse(first);
         record(collapse_action(first, false, 1.0f, engine_->collapse(engine_->n_past(), Pick::Argmax)));
       }
-      history_.set_label(history_.current(), label + " " + text(mint()));
+      history_.set_label(history_.current(), "mint " + std::to_string(first) + " " + text(mint()));
       start_converge(c.id);
       break;
     }
@@ -357,15 +347,8 @@ void LabSession::dispatch(const LabCommand& c) {
 
 void LabSession::iterate(bool converge) {
   StepReport r = converge ? engine_->converge_step() : engine_->step();
-  auto row = std::make_shared<viz::TimelineRow>();
-  row->iteration = r.iteration;
-  row->offset = engine_->offset();
-  row->n_past = r.n_past;
-  row->entropy = r.entropy;
-  row->max_update = r.max_update;
-  row->max_kl = r.max_kl;
-  row->event = pending_event_;
-  row->event_pos = pending_event_pos_;
+  auto row = std::make_shared<const viz::TimelineRow>(viz::TimelineRow{
+      r.iteration, engine_->offset(), r.n_past, r.entropy, r.max_update, r.max_kl, pending_event_, pending_event_pos_});
   pending_event_ = viz::TimelineRow::None;
   pending_event_pos_ = -1;
   timeline_.push_back(row);
