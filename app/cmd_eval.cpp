@@ -19,9 +19,10 @@ using nlohmann::json;
 static int run_eval(const cli::Args& a) {
   EvalOptions o;
   o.windows = a.int32("windows", {1, 1'000'000});
-  o.future = a.int32("future", {1, 65'535});
-  o.max_iters = a.int32("max-iters", {1, 1'000'000});
-  o.tol = float(a.number("tol", num::above(0)));
+  const EngineConfig ec = settings_from(a).engine;
+  o.future = ec.future;
+  o.max_iters = ec.max_iters;
+  o.tol = ec.tol;
   o.reconverge = a.int32("reconverge", {0, 10'000});
   o.ahead = a.int32("ahead", {0, 65'535});  // 0 = off
   o.ahead = std::min(o.ahead, o.future);  // a short future probes its last row
@@ -124,14 +125,12 @@ cli::Command eval_command() {
              {"val-files", "", "comma-separated held-out text files (instead of DATA/val.txt)", false, "FILES",
               "the first checkpoint's"},
              {"windows", "64", "evaluation windows, evenly spaced", false, "N"},
-             {"future", "16", "future rows per window", false, "N"},
-             {"max-iters", "32", "refinement cap per convergence", false, "N"},
-             {"tol", "0.001", "KL convergence threshold", false, "X"},
              {"reconverge", "4", "mint-and-reconverge rounds per window", false, "N"},
              {"ahead", "8", "collapse-ahead probe: collapse future row N (capped at --future) to its true token (0 = off)", false, "N"},
              {"threads", "2", "intra-op CPU threads", false, "N"},
              {"device", "auto", "auto | cpu | cuda", false, "D"},
              {"json", "", "print the results as JSON", true}};
+  for (auto& f : setting_flags({"future", "max_iters", "tol"})) c.flags.push_back(f);
   c.min_positional = 1;
   c.max_positional = 8;
   c.run = run_eval;

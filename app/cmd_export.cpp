@@ -24,7 +24,7 @@
 #include "model/tokenizer.h"
 #include "viz/frame_composer.h"
 #include "viz/headless_gl.h"
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 namespace wfc::app {
 
@@ -42,103 +42,55 @@ struct Frame {
 static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, const std::string& name,
                                      const std::string& ckpt, const Checkpoint& ck, int threads, bool every_iteration) {
   const Tokenizer tok = Tokenizer::from_bytes(ck.tokenizer);
-  LabWorkerOptions wo;
-  wo.checkpoint = ckpt;
-  wo.threads = threads;
-  LabSession session(wo, /*auto_converge=*/false);
+  LabSessionOptions so;
+  so.checkpoint = ckpt;
+  so.threads = threads;
+  LabSession session(so, LabSession::Mode::Script);
   LabCommand load;
   load.kind = CmdKind::Load;
   load.text = ckpt;
   session.handle(load);
   std::vector<Frame> frames;
   std::string title = "wfc: " + fs::path(ckpt).filename().string();
-  auto snap = [&] { return session.snapshot(); };
-  auto capture = [&] { frames.push_back({snap(), title}); };
+  auto capture = [&] { frames.push_back({session.snapshot(), title}); };
 
   for (const auto& a : script) {
-    auto fail = [&](const std::string& msg) -> InputError {
-      return InputError(name + ":" + std::to_string(a.line) + ": " + msg);
-    };
     try {
-      auto cmd = [&](CmdKind k) {
-        LabCommand c;
-        c.kind = k;
-        return c;
-      };
-      auto settings = [&](auto&& edit) {
-        LabCommand c = cmd(CmdKind::Settings);
-        c.settings = snap()->settings;
-        edit(c.settings);
-        session.handle(c);
-      };
-      // Positions in scripts are absolute; the session works in window rows.
-      auto row_of = [&](int64_t pos) {
-        const auto s = snap();
-        const int64_t row = pos - s->offset;
-        if (row < s->cur.n_past || row >= s->cur.length)
-          throw fail("position " + std::to_string(pos) + " is not in the future (positions " +
-                     std::to_string(s->offset + s->cur.n_past) + ".." + std::to_string(s->offset + s->cur.length - 1) + ")");
-        return int(row);
-      };
       switch (a.kind) {
         case ScriptAction::Title: title = a.text; break;
+        case ScriptAction::Frame: capture(); break;
         case ScriptAction::Future:
           if (a.n >= ck.model.block_size)
-            throw fail("future: expected fewer future rows than the checkpoint's window of " +
-                       std::to_string(ck.model.block_size) + " (at most " + std::to_string(ck.model.block_size - 1) +
-                       "), got " + std::to_string(a.n));
-          settings([&](viz::LabSettings& s) { s.future = int(a.n); });
+            throw InputError("future: expected fewer future rows than the checkpoint's window of " +
+                             std::to_string(ck.model.block_size) + " (at most " +
+                             std::to_string(ck.model.block_size - 1) + "), got " + std::to_string(a.n));
+          replay(session, a);
           break;
-        case ScriptAction::Seed: settings([&](viz::LabSettings& s) { s.seed = uint64_t(a.n); }); break;
-        case ScriptAction::Mask: settings([&](viz::LabSettings& s) { s.mask = a.text == "checkpoint" ? "" : a.text; }); break;
-        case ScriptAction::Drift: settings([&](viz::LabSettings& s) { s.pin_past = a.n == 0; }); break;
-        case ScriptAction::Policy: settings([&](viz::LabSettings& s) { s.policy = a.text; }); break;
-        case ScriptAction::Prompt: {
-          note_prompt_kept(name + ":" + std::to_string(a.line), tok.encode(a.text).size(), snap()->settings.future,
-                           ck.model.block_size);
-          LabCommand c = cmd(CmdKind::Reset);
-          c.text = a.text;
-          session.handle(c);
+        case ScriptAction::Prompt:
+          note_prompt_kept(name + ":" + std::to_string(a.line), tok.encode(a.text).size(),
+                           session.snapshot()->settings.engine.future, ck.model.block_size);
+          replay(session, a);
           break;
-        }
-        case ScriptAction::Step:
+        case ScriptAction::Step: {
+          ScriptAction one = a;
+          one.n = 1;
           for (int64_t i = 0; i < a.n; ++i) {
-            session.handle(cmd(CmdKind::Step));
+            replay(session, one);
             if (every_iteration) capture();
           }
           break;
+        }
         case ScriptAction::Converge:
-          session.handle(cmd(CmdKind::Converge));
+          replay(session, a);
           while (session.active()) {
             session.work();
             if (every_iteration) capture();
           }
           break;
-        case ScriptAction::Collapse: {
-          LabCommand c = cmd(a.mode == "partial" ? CmdKind::CollapsePartial : CmdKind::Collapse);
-          c.pos = row_of(a.n);
-          c.token = a.token;
-          c.pick = a.mode == "sample" ? 1 : a.token >= 0 ? 2 : 0;
-          c.alpha = a.alpha;
-          c.hold = a.hold;
-          session.handle(c);
-          break;
-        }
-        case ScriptAction::CollapseNext: session.handle(cmd(CmdKind::CollapseNext)); break;
-        case ScriptAction::Pin:
-        case ScriptAction::Release: {
-          LabCommand c = cmd(a.kind == ScriptAction::Pin ? CmdKind::Pin : CmdKind::Release);
-          c.pos = row_of(a.n);
-          session.handle(c);
-          break;
-        }
-        case ScriptAction::Mint: session.handle(cmd(CmdKind::Mint)); break;
-        case ScriptAction::Frame: capture(); break;
+        default: replay(session, a);
       }
     } catch (const InputError& e) {
-      const std::string m = e.what();
-      if (m.rfind(name + ":", 0) == 0) throw;
-      throw fail(m);
+      throw InputError(name + ":" + std::to_string(a.line) + ": " + e.what());
     }
   }
   return frames;

@@ -35,24 +35,12 @@ torch::Device pick_device(const std::string& d) {
   throw cli::UsageError("option --device: expected auto, cpu or cuda, got '" + d + "'");
 }
 
-EngineConfig engine_config_from(const cli::Args& a) {
-  EngineConfig e;
-  e.future = a.int32("future", {1, 65'535});  // and below the checkpoint's window: check_future()
-  e.max_iters = a.int32("max-iters", {1, 1'000'000});
-  e.tol = float(a.number("tol", num::above(0)));
-  e.eta = float(a.number("eta", {0, 1, true, false}));
-  e.stop_on = a.str("stop-on");
-  if (e.stop_on != "kl" && e.stop_on != "update")
-    throw cli::UsageError("option --stop-on: expected kl or update, got '" + e.stop_on + "'");
-  e.pin_past = !a.on("drift");
-  e.mask = a.str("mask") == "checkpoint" ? "" : a.str("mask");
-  e.temperature = float(a.number("temperature", num::at_least(0)));
-  e.sample_top_k = a.int32("top-k", {0, INT32_MAX});
-  e.sample_top_p = float(a.number("top-p", {0, 1, true, false}));
-  e.seed = a.uint("seed");
-  e.threads = a.int32("threads", num::thread_range());
-  if (e.temperature <= 0) e.temperature = 1;  // 0 means arg-max; see pick below
-  return e;
+// generate's own defaults: the simplest policy, and a little below temperature 1 so samples read well.
+static viz::LabSettings generate_defaults() {
+  viz::LabSettings s;
+  s.policy = "first-future";
+  s.engine.temperature = 0.8f;
+  return s;
 }
 
 void check_future(int64_t future, const ModelConfig& m, const std::string& what) {
@@ -72,14 +60,14 @@ void note_prompt_kept(const std::string& who, size_t prompt_tokens, int future, 
 static int run_generate(const cli::Args& a) {
   const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
   const int tokens = a.int32("tokens", {0, INT32_MAX});
-  if (a.on("pin-past") && a.on("drift")) throw cli::UsageError("--pin-past and --drift exclude each other");
-  PolicyParams pp;
-  pp.threshold = float(a.number("threshold", num::at_least(0)));
-  pp.budget = float(a.number("budget", num::at_least(0)));
-  pp.alpha = float(a.number("alpha", {0, 1, true, false}));
-  auto policy = make_policy(a.str("policy"), pp);  // bad names fail before the checkpoint loads
-  EngineConfig ec = engine_config_from(a);
-  const Pick pick = a.number("temperature") <= 0 ? Pick::Argmax : Pick::Sample;
+  const Pick pick = a.number("temperature", num::at_least(0)) <= 0 ? Pick::Argmax : Pick::Sample;
+  viz::LabSettings st = generate_defaults();
+  cli::Args args = a;
+  if (pick == Pick::Argmax) args.values["temperature"] = "1";  // 0 means arg-max
+  st = settings_from(args, st);  // bad values and policy names fail before the checkpoint loads
+  auto policy = make_policy(st.policy, st.params);
+  EngineConfig ec = st.engine;
+  ec.threads = a.int32("threads", num::thread_range());
 
   Checkpoint ck = load_checkpoint(path);
   check_future(ec.future, ck.model, "option --future");
@@ -132,27 +120,17 @@ cli::Command generate_command() {
   c.flags = {
       {"checkpoint", "checkpoints/default.safetensors", "checkpoint to run", false, "FILE"},
       {"prompt", "", "text to start from (empty: begin-of-sentence)", false, "TEXT"},
-      {"policy", "first-future", "first-future | lowest-entropy | threshold | entropy-budget | median-partial", false, "NAME"},
-      {"future", "16", "future rows kept after the past", false, "N"},
       {"tokens", "32", "tokens to mint", false, "N"},
-      {"max-iters", "32", "iterations per re-convergence at most", false, "N"},
-      {"tol", "0.001", "convergence tolerance on the stop metric", false, "X"},
-      {"stop-on", "kl", "stop metric: kl (between successive rows) or update (||dx||/||x||)", false, "M"},
-      {"eta", "1", "step size of x += eta v(x)", false, "X"},
-      {"temperature", "0.8", "sampling temperature for full collapse (0: arg-max)", false, "T"},
-      {"top-k", "0", "sample among the k most likely tokens (0: all)", false, "K"},
-      {"top-p", "1", "nucleus sampling mass", false, "P"},
-      {"threshold", "2", "threshold policy: collapse rows under this entropy (nats)", false, "TAU"},
-      {"budget", "4", "entropy-budget policy: summed entropy allowed per round (nats)", false, "GAMMA"},
-      {"alpha", "0.5", "median-partial policy: blend strength", false, "A"},
-      {"seed", "0", "random seed", false, "N"},
-      {"pin-past", "", "keep past rows fixed", true, "X", "on, unless --drift"},
-      {"drift", "", "let past rows drift (re-contextualise)", true},
-      {"mask", "checkpoint", "attention mask: checkpoint | none | causal | block | held | lookahead", false, "KIND"},
       {"device", "auto", "auto | cpu | cuda", false, "D"},
       {"threads", "2", "intra-op threads on CPU", false, "N"},
       {"trace", "", "write one JSON line per iteration to this file", false, "FILE"},
       {"quiet", "", "no summary line on stderr", true}};
+  for (auto& f : setting_flags({"policy", "threshold", "budget", "alpha", "future", "max_iters", "tol", "stop_on",
+                                 "eta", "temperature", "sample_top_k", "sample_top_p", "seed", "pin_past", "mask"},
+                                generate_defaults()))
+    c.flags.push_back(f);
+  for (auto& f : c.flags)
+    if (f.name == "temperature") f.help += " (0: arg-max)";
   c.run = run_generate;
   return c;
 }

@@ -32,7 +32,7 @@ static const std::map<std::string, std::string>& field_help() {
       {"n_embd", "embedding width"},
       {"pos", "rotary | learned positions"},
       {"rope_base", "rotary frequency base"},
-      {"mask", "attention mask: block | held | causal | none | lookahead"},
+      {"mask", "attention mask: " + mask_names(/*model_only=*/true)},
       {"lookahead", "rows a row may see to its right (mask lookahead)"},
       {"readout", "shifted (row i reads out token i+1) | same"},
       {"dropout", "dropout while training"},

@@ -21,24 +21,21 @@ std::string bundled_checkpoint_path() {
 
 static int run_view(const cli::Args& a) {
   const std::string path = a.given("checkpoint") ? a.str("checkpoint") : bundled_checkpoint_path();
+  const viz::LabSettings settings = settings_from(a);  // a bad value or policy name fails here, exit 2
   // A bad file fails here, on one line, exit 2, before any window opens.
   const Checkpoint ck = load_checkpoint(path);
   pick_device(a.str("device"));
   const int threads = a.int32("threads", num::thread_range());
 
-  LabWorkerOptions wo;
+  LabSessionOptions wo;
   wo.checkpoint = path;
   wo.prompt = a.str("prompt");
   wo.device = a.str("device");
   wo.threads = threads;
-  wo.settings.policy = a.str("policy");
-  wo.settings.future = a.int32("future", {1, 65'535});
-  check_future(wo.settings.future, ck.model, "option --future");
-  wo.settings.max_iters = a.int32("max-iters", {1, 1'000'000});
-  wo.settings.tol = float(a.number("tol", num::above(0)));
-  wo.settings.seed = a.uint("seed");
-  note_prompt_kept("wfc view", Tokenizer::from_bytes(ck.tokenizer).encode(wo.prompt).size(), wo.settings.future,
-                   ck.model.block_size);
+  wo.settings = settings;
+  check_future(wo.settings.engine.future, ck.model, "option --future");
+  note_prompt_kept("wfc view", Tokenizer::from_bytes(ck.tokenizer).encode(wo.prompt).size(),
+                   wo.settings.engine.future, ck.model.block_size);
   // No display is the user's setup, not an internal error: one line, before the worker starts.
   glfwSetErrorCallback([](int, const char*) {});
   if (!glfwInit())
@@ -69,11 +66,6 @@ cli::Command view_command() {
   c.summary = "open the desktop lab";
   c.flags = {{"checkpoint", "checkpoints/default.safetensors", "checkpoint to open", false, "FILE"},
              {"prompt", "The jury said that the", "first prompt", false, "TEXT"},
-             {"policy", "lowest-entropy", "collapse policy for collapse-next and play", false, "NAME"},
-             {"future", "16", "future rows after the past", false, "N"},
-             {"max-iters", "32", "iterations a re-convergence may take", false, "N"},
-             {"tol", "1e-3", "converged when the max KL between iterations is under this", false, "X"},
-             {"seed", "0", "sampling seed", false, "N"},
              {"threads", "1", "intra-op threads of the model worker (the UI keeps a core)", false, "N"},
              {"device", "cpu", "cpu | cuda | auto", false, "D"},
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
@@ -82,6 +74,9 @@ cli::Command view_command() {
               "$XDG_CONFIG_HOME/wfc, else ~/.config/wfc"},
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},
              {"quit-after", "0", "close by itself after this many seconds (0: run until closed)", false, "S"}};
+  for (auto& f : setting_flags({"policy", "threshold", "budget", "alpha", "future", "max_iters", "tol", "temperature",
+                                 "seed", "pin_past", "mask"}))
+    c.flags.push_back(f);
   c.run = run_view;
   return c;
 }

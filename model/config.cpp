@@ -1,7 +1,6 @@
 #include "model/config.h"
 
-#include <set>
-
+#include "model/engine_config.h"
 #include "model/errors.h"
 #include "model/json_io.h"
 
@@ -32,6 +31,25 @@ static void visit(C& c, F&& f) {
 // 4e9 F32 parameters are 16 GB: far beyond what this lab trains or runs, far below a terabyte.
 constexpr int64_t kMaxParams = 4'000'000'000;
 
+MaskKind parse_mask(const std::string& name, const std::string& what, bool model_only) {
+  for (const auto& m : kMasks)
+    if (name == m.name && !(model_only && m.kind == MaskKind::Checkpoint)) return m.kind;
+  throw InputError(what + ": unknown mask '" + name + "' (one of: " + mask_names(model_only, ", ") + ")");
+}
+
+// Each message starts with the setting's flag name, so the command line prefixes "option --".
+void EngineConfig::validate() const {
+  if (stop_on != "kl" && stop_on != "update")
+    throw InputError("stop-on: expected kl or update, got '" + stop_on + "'");
+  num::check_float(eta, "eta", {0, 1, true, false});
+  num::check_int(future, "future", {1, 65'535});  // and below the checkpoint's window
+  num::check_int(max_iters, "max-iters", {1, 1'000'000});
+  num::check_float(tol, "tol", num::at_least(0));  // 0 never converges: scripts step with it
+  num::check_float(temperature, "temperature", num::above(0));
+  num::check_int(sample_top_k, "sample-top-k", {0, INT32_MAX});
+  num::check_float(sample_top_p, "sample-top-p", {0, 1, true, false});
+}
+
 void ModelConfig::validate() const {
   auto fail = [](const std::string& m) { throw InputError("model config: " + m); };
   visit(*this, [&](const char* k, const auto& v, const auto& range) {
@@ -43,8 +61,7 @@ void ModelConfig::validate() const {
                                  std::to_string(n_head) + ")");
   if (pos != "rotary" && pos != "learned") fail("pos must be rotary or learned, not '" + pos + "'");
   if (pos == "rotary" && (n_embd / n_head) % 2 != 0) fail("rotary positions need an even head size");
-  static const std::set<std::string> masks = {"none", "causal", "block", "held", "lookahead"};
-  if (!masks.count(mask)) fail("mask must be none, causal, block, held or lookahead, not '" + mask + "'");
+  parse_mask(mask, "model config: mask", /*model_only=*/true);
   if (readout != "shifted" && readout != "same") fail("readout must be shifted or same, not '" + readout + "'");
   if (param_count() > kMaxParams)
     fail(std::to_string(param_count()) + " parameters is more than this lab allows (" + std::to_string(kMaxParams) +

@@ -15,15 +15,7 @@ Engine::Engine(Network net, const EngineConfig& cfg, torch::Device device)
   V_ = net_->cfg.vocab_size;
   T_ = net_->cfg.block_size;
   if (cfg_.threads > 0 && device.is_cpu()) torch::set_num_threads(cfg_.threads);
-  if (!cfg_.mask.empty() && cfg_.mask != "none" && cfg_.mask != "causal" && cfg_.mask != "block" &&
-      cfg_.mask != "held" && cfg_.mask != "lookahead")
-    throw InputError("engine: mask must be none, causal, block, held or lookahead, not '" + cfg_.mask + "'");
-  if (cfg_.stop_on != "kl" && cfg_.stop_on != "update")
-    throw InputError("engine: stop_on must be kl or update, not '" + cfg_.stop_on + "'");
-  if (!(cfg_.eta > 0 && cfg_.eta <= 1)) throw InputError("engine: eta must be in (0, 1]");
-  if (cfg_.future < 1) throw InputError("engine: future must be at least 1");
-  if (cfg_.max_iters < 1) throw InputError("engine: max_iters must be at least 1");
-  if (!(cfg_.temperature > 0)) throw InputError("engine: temperature must be > 0");
+  cfg_.validate();
   net_->to(dev_);
   net_->eval();
 }
@@ -48,7 +40,12 @@ void Engine::reset(const std::vector<int>& prompt) {
   tokens_.assign(L, -1);
   std::copy(past.begin(), past.end(), tokens_.begin());
   iteration_ = 0;
+  offset_ = 0;
   converge_iter_ = 0;
+}
+
+MaskKind Engine::mask_kind() const {
+  return cfg_.mask == MaskKind::Checkpoint ? parse_mask(net_->cfg.mask, "checkpoint", true) : cfg_.mask;
 }
 
 bool Engine::may_change(int i) const {
@@ -84,7 +81,7 @@ torch::Tensor Engine::embed_rows(const torch::Tensor& p, const torch::Tensor& he
 }
 
 torch::Tensor Engine::held_rows() const {
-  if (mask_kind() != "held" && !net_->held_emb.defined()) return {};
+  if (mask_kind() != MaskKind::Held && !net_->held_emb.defined()) return {};
   const int L = length();
   std::vector<int64_t> held(L);
   for (int i = 0; i < L; ++i)
@@ -104,7 +101,7 @@ torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor&
   const int L = int(p.size(0));
   auto x = x0.unsqueeze(0);                                              // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
-  auto h = net_->stack(x, net_->attention_mask(future, mask_kind(), held))[0];  // [L,C]
+  auto h = net_->stack(x, net_->attention_mask(future, mask_name(mask_kind()), held))[0];  // [L,C]
   if (net_->cfg.readout == "same")
     return torch::softmax(net_->readout(h.narrow(0, start, L - start)), -1);  // [L-start,V]
   // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.
@@ -154,14 +151,22 @@ void Engine::tick_holds() {
     }
 }
 
+StepReport Engine::converge_step() {
+  ++converge_iter_;
+  StepReport r = step();
+  r.converge_done = r.converged || converge_iter_ >= cfg_.max_iters;
+  if (r.converge_done) converge_iter_ = 0;
+  return r;
+}
+
 int Engine::converge(const StepCallback& cb) {
+  converge_iter_ = 0;
   int n = 0;
-  for (converge_iter_ = 1; converge_iter_ <= cfg_.max_iters; ++converge_iter_) {
-    StepReport r = step();
+  for (;;) {
+    StepReport r = converge_step();
     ++n;
-    const bool done = r.converged;
     if (cb && !cb(r)) break;
-    if (done) break;
+    if (r.converge_done) break;
   }
   converge_iter_ = 0;
   return n;
@@ -210,6 +215,14 @@ StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, dou
 
 StepReport Engine::snapshot() const { return report({}, {}, 0.0); }
 
+int Engine::future_row(int64_t pos, const char* what) const {
+  const int64_t first = offset_ + n_past_, end = offset_ + length();
+  if (pos < first || pos >= end)
+    throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the future (positions " +
+                     std::to_string(first) + ".." + std::to_string(end - 1) + ")");
+  return int(pos - offset_);
+}
+
 void Engine::check_future(int pos, const char* what) const {
   if (pos < n_past_ || pos >= length())
     throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the future (rows " +
@@ -236,10 +249,11 @@ int Engine::collapse(int pos, Pick how, int token) {
   tokens_[pos] = t;
   alpha_[pos] = 0;
   hold_left_[pos] = 0;
+  converge_iter_ = 0;
   return t;
 }
 
-void Engine::collapse_partial(int pos, float alpha, int hold, int token) {
+int Engine::collapse_partial(int pos, float alpha, int hold, int token) {
   check_future(pos, "partial collapse");
   if (status_[pos] == RowStatus::Collapsed)
     throw InputError("partial collapse: position " + std::to_string(pos) + " is already collapsed");
@@ -253,6 +267,8 @@ void Engine::collapse_partial(int pos, float alpha, int hold, int token) {
   status_[pos] = RowStatus::Partial;
   alpha_[pos] = alpha;
   hold_left_[pos] = std::max(hold, 0);
+  converge_iter_ = 0;
+  return t;
 }
 
 void Engine::sharpen(int pos, float tau, int hold) {
@@ -265,11 +281,13 @@ void Engine::sharpen(int pos, float tau, int hold) {
   status_[pos] = RowStatus::Partial;
   alpha_[pos] = 0;
   hold_left_[pos] = std::max(hold, 0);
+  converge_iter_ = 0;
 }
 
 void Engine::pin(int pos) {
   check_future(pos, "pin");
   if (status_[pos] == RowStatus::Free) status_[pos] = RowStatus::Pinned;
+  converge_iter_ = 0;
 }
 
 void Engine::release(int pos) {
@@ -279,6 +297,7 @@ void Engine::release(int pos) {
     alpha_[pos] = 0;
     hold_left_[pos] = 0;
   }
+  converge_iter_ = 0;
 }
 
 int Engine::mint() {
@@ -295,12 +314,14 @@ int Engine::mint() {
     hold_left_.erase(hold_left_.begin());
     tokens_.erase(tokens_.begin());
     --n_past_;
+    ++offset_;
   }
   p_ = torch::cat({p_, torch::full({1, V_}, 1.0f / float(V_), p_.options())}, 0).contiguous();  // [L,V]
   status_.push_back(RowStatus::Free);
   alpha_.push_back(0);
   hold_left_.push_back(0);
   tokens_.push_back(-1);
+  converge_iter_ = 0;
   return t;
 }
 
@@ -313,6 +334,7 @@ EngineState Engine::save_state() const {
   s.tokens = tokens_;
   s.n_past = n_past_;
   s.iteration = iteration_;
+  s.offset = offset_;
   s.rng = rng_;
   auto pc = p_.to(torch::kCPU);                                           // [L,V]
   const int L = length();
@@ -352,6 +374,7 @@ void Engine::restore_state(const EngineState& s) {
   tokens_ = s.tokens;
   n_past_ = s.n_past;
   iteration_ = s.iteration;
+  offset_ = s.offset;
   rng_ = s.rng;
   converge_iter_ = 0;
 }

@@ -15,28 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "model/engine_config.h"
 #include "model/network.h"
 #include "model/trace.h"
 
 namespace wfc {
 
-struct EngineConfig {
-  int future = 16;                 // future rows kept after the past (the speculation horizon)
-  float eta = 1.0f;                // step size of x += eta * v(x); < 1 damps
-  int max_iters = 32;              // converge() gives up after this many iterations
-  float tol = 1e-3f;               // converged when the stop metric is under this
-  std::string stop_on = "kl";      // "kl": max KL between successive rows | "update": max ||dx||/||x||
-  bool pin_past = true;            // false: past rows drift (are re-contextualised) too
-  std::string mask = "";           // attention mask override ("" = the checkpoint's)
-  int top_k = 8;                   // width of the top-k lists in step reports
-  float temperature = 1.0f;        // sampling temperature for full collapse
-  int sample_top_k = 0;            // sample only from the k most likely tokens (0 = all)
-  float sample_top_p = 1.0f;       // nucleus sampling mass (1 = all)
-  uint64_t seed = 0;               // sampling seed
-  int threads = 0;                 // intra-op threads on CPU (0 = leave as set)
-};
 
-enum class Pick { Argmax, Sample, Token };
 
 // A saved moment of an engine (the lab's history). Rows that are exactly one-hot are kept as their
 // token, so a moment costs about (soft rows x V) floats; restore_state() is bit-identical.
@@ -48,6 +33,7 @@ struct EngineState {
   std::vector<int> hold_left, tokens;
   int n_past = 0;
   int64_t iteration = 0;
+  int64_t offset = 0;
   std::mt19937_64 rng;
   bool empty() const { return status.empty(); }
 };
@@ -61,14 +47,18 @@ class Engine {
   void reset(const std::vector<int>& prompt);
 
   StepReport step();                                  // one iteration
-  // Iterates until converged or max_iters; reports every iteration. Returns iterations run.
+  // One iteration of a re-convergence, resumable: the count (StepReport::converge_iteration)
+  // goes on across calls until the report says converge_done (converged, or max_iters reached);
+  // an action on the window (collapse, mint, reset, restore...) starts a fresh count.
+  StepReport converge_step();
+  // converge_step() until converged or max_iters; reports every iteration. Returns iterations run.
   int converge(const StepCallback& cb = nullptr);
 
   // Full collapse of future row `pos` to a token: its arg-max, a sample, or `token`.
   int collapse(int pos, Pick how = Pick::Argmax, int token = -1);
   // Partial collapse: (1-alpha) p + alpha onehot(t) (t = argmax unless given), held for `hold`
-  // iterations (0 = until released).
-  void collapse_partial(int pos, float alpha, int hold = 0, int token = -1);
+  // iterations (0 = until released). Returns t, the token the row was blended toward.
+  int collapse_partial(int pos, float alpha, int hold = 0, int token = -1);
   // Sharpen: p^(1/tau) renormalised, held like a partial collapse.
   void sharpen(int pos, float tau, int hold = 0);
   void pin(int pos);                 // hold a future row as it is
@@ -76,6 +66,12 @@ class Engine {
   // First future row -> past (it must be fully collapsed). Slides the window when it is full and
   // appends a uniform row, so the future keeps its length. Returns the minted token.
   int mint();
+  // Tokens slid out of the window since reset(): window row i is absolute position offset() + i.
+  // The one place the slide is counted; everything outside works in absolute positions.
+  int64_t offset() const { return offset_; }
+  // The window row of absolute position `pos`, which must be a future row; else InputError
+  // "WHAT: position POS is not in the future (positions A..B)".
+  int future_row(int64_t pos, const char* what) const;
 
   EngineState save_state() const;
   void restore_state(const EngineState& s);  // the same network (vocabulary) the state came from
@@ -104,7 +100,7 @@ class Engine {
   // [1,L] bool: future rows set from outside (collapsed, partial, pinned); undefined when neither
   // the mask nor the network reads them
   torch::Tensor held_rows() const;
-  std::string mask_kind() const { return cfg_.mask.empty() ? net_->cfg.mask : cfg_.mask; }
+  MaskKind mask_kind() const;  // the configured mask, or the checkpoint's
   StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
   bool may_change(int i) const;
   void tick_holds();
@@ -119,6 +115,7 @@ class Engine {
   std::vector<int> hold_left_;      // [L] iterations left for a timed partial hold (0 = indefinite)
   std::vector<int> tokens_;         // [L] token of one-hot rows (-1 otherwise)
   int n_past_ = 0;
+  int64_t offset_ = 0;              // tokens slid out of the window (see offset())
   int64_t iteration_ = 0;
   int converge_iter_ = 0;
   std::mt19937_64 rng_;

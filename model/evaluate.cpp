@@ -1,4 +1,5 @@
 #include "model/evaluate.h"
+#include "model/engine_config.h"
 
 #include <algorithm>
 #include <chrono>
@@ -152,7 +153,7 @@ void eval_wfc_batch(Network& net, const torch::Tensor& ids, const EvalOptions& o
 void eval_ar_batch(Network& net, const torch::Tensor& ids, const EvalOptions& o, int T, Sums& s) {
   const int64_t n = ids.size(0), P = T - o.future;
   auto none = torch::zeros({n, T}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
-  auto causal = net->attention_mask(none, "causal");
+  auto causal = net->attention_mask(none, mask_name(MaskKind::Causal));
   for (int r = 0; r <= o.reconverge; ++r) {
     auto win = ids.narrow(1, r, T);                                        // [n,T]
     auto logp = torch::log_softmax(net->readout(net->stack(net->embed_tokens(win), causal)), -1);  // [n,T,V]

@@ -1,5 +1,7 @@
 #include "model/network.h"
 
+#include "model/engine_config.h"
+
 #include "model/torch_compat.h"
 
 namespace wfc {
@@ -114,19 +116,20 @@ torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const tor
   return attention_mask(future, cfg.mask, held);
 }
 
-torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std::string& kind,
+torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std::string& name,
                                           const torch::Tensor& held) const {
-  if (kind == "none") return {};
+  const MaskKind kind = parse_mask(name, "attention mask", /*model_only=*/true);  // never a silent block
+  if (kind == MaskKind::None) return {};
   const int64_t T = future.size(1);
   auto opts = torch::TensorOptions().dtype(torch::kLong).device(future.device());
   auto i = torch::arange(T, opts).unsqueeze(1);  // [T,1] query row
   auto j = torch::arange(T, opts).unsqueeze(0);  // [1,T] key row
   torch::Tensor allowed;
-  if (kind == "causal") {
+  if (kind == MaskKind::Causal) {
     allowed = (j <= i).unsqueeze(0).expand({future.size(0), T, T});
-  } else if (kind == "lookahead") {
+  } else if (kind == MaskKind::Lookahead) {
     allowed = (j <= i + cfg.lookahead).unsqueeze(0).expand({future.size(0), T, T});
-  } else if (kind == "held") {
+  } else if (kind == MaskKind::Held) {
     // Causal, except that a future row also sees the held rows to its right. A free row to the
     // right holds only the model's own guess; a held row holds what was chosen, so a collapse
     // still pulls the rows before it (docs/experiments.md section 6).
@@ -135,7 +138,7 @@ torch::Tensor NetworkImpl::attention_mask(const torch::Tensor& future, const std
       auto f = future.to(torch::kBool), k = held.to(torch::kBool) & f;
       allowed = allowed | (f.unsqueeze(2) & k.unsqueeze(1));  // [B,T,T]
     }
-  } else {  // block: causal, except that uncommitted rows see each other both ways
+  } else {  // MaskKind::Block: causal, except that uncommitted rows see each other both ways
     auto f = future.to(torch::kBool);
     allowed = (j <= i).unsqueeze(0) | (f.unsqueeze(2) & f.unsqueeze(1));  // [B,T,T]
   }

@@ -1,4 +1,5 @@
 #include "model/objective.h"
+#include "model/engine_config.h"
 
 #include <numeric>
 
@@ -114,7 +115,7 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
 LossReport ar_loss_backward(Network& net, const torch::Tensor& ids) {
   const int64_t B = ids.size(0), T = ids.size(1), V = net->cfg.vocab_size;
   auto none = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
-  auto h = net->stack(net->embed_tokens(ids), net->attention_mask(none, "causal"));  // [B,T,C]
+  auto h = net->stack(net->embed_tokens(ids), net->attention_mask(none, mask_name(MaskKind::Causal)));  // [B,T,C]
   auto logits = net->readout(h).narrow(1, 0, T - 1);                     // [B,T-1,V]
   auto loss = F::cross_entropy(logits.reshape({-1, V}), ids.narrow(1, 1, T - 1).reshape({-1}));
   loss.backward();

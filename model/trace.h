@@ -27,11 +27,15 @@ inline const char* status_name(RowStatus s) {
   return "?";
 }
 
+// How a full collapse picks its token: the row's arg-max, a sample from it, or a given token.
+enum class Pick : uint8_t { Argmax, Sample, Token };
+
 // What one refinement iteration produced, for the whole window. Vectors indexed by position
 // (length `length`); top-k arrays are row-major [length x k].
 struct StepReport {
   int64_t iteration = 0;          // iterations since the engine was reset (monotone)
-  int converge_iteration = 0;     // 1-based index within the current converge() call (0 outside one)
+  int converge_iteration = 0;     // 1-based index within the current re-convergence (0 outside one)
+  bool converge_done = false;     // converge_step(): the re-convergence ends here (converged or max_iters)
   int n_past = 0;                 // rows [0, n_past) are the past
   int length = 0;                 // rows in the window
   int k = 0;                      // top-k width

@@ -1,4 +1,5 @@
 #include "model/trainer.h"
+#include "model/engine_config.h"
 
 #include <chrono>
 #include <cmath>
@@ -92,7 +93,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   ModelConfig mc = model_in;
   mc.validate();
   cfg.validate();
-  if (cfg.objective == "ar") mc.mask = "causal";  // what the baseline was trained with, for whoever opens it
+  if (cfg.objective == "ar") mc.mask = mask_name(MaskKind::Causal);  // what the baseline was trained with, for whoever opens it
   fs::create_directories(cfg.out);
   const std::string ck_path = run_checkpoint_path(cfg.out), opt_path = run_optimizer_path(cfg.out);
   const std::string metrics_path = (fs::path(cfg.out) / "metrics.jsonl").string();

@@ -41,6 +41,12 @@ expect_rc 2 "garbage checkpoint" -- "$WFC" info "$WORK/bad.safetensors"
 expect_contains "$ERR" "bad.safetensors" "garbage file is named"
 one_line "$ERR" "garbage checkpoint"
 expect_rc 2 "view on a bad checkpoint fails before any window" -- "$WFC" view --checkpoint "$WORK/bad.safetensors"
+# Issue 14, defect 2: an unknown policy reached the lab's worker, which died and hung the UI.
+expect_rc 2 "view with an unknown policy fails before any window" -- "$WFC" view --policy nope
+expect_contains "$ERR" "unknown policy 'nope'" "the unknown policy is named"
+one_line "$ERR" "unknown policy"
+expect_rc 2 "an unknown mask is an error, not the block mask" -- "$WFC" generate --mask nope --tokens 1
+expect_contains "$ERR" "option --mask: unknown mask 'nope' (one of: checkpoint, block" "the masks are listed"
 expect_rc 2 "export without --script is a usage error" -- "$WFC" export --out "$WORK/x"
 expect_contains "$ERR" "--script is required" "export names the missing flag"
 expect_rc 2 "export of a missing script" -- "$WFC" export --script "$WORK/none.txt" --out "$WORK/x"

@@ -2,7 +2,7 @@
 # The layer rule, checked on the sources and on what the build linked.
 SRC="$1"; BUILD="$2"; WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 source "$(dirname "$0")/lib.sh"
-hits=$(grep -nE '#include *[<"](torch/|ATen/|c10/|model/(network|engine|checkpoint|tokenizer|torch_compat))' "$SRC"/viz/*.{h,cpp} 2>/dev/null)
+hits=$(grep -nE '#include *[<"](torch/|ATen/|c10/|model/(network|engine|checkpoint|tokenizer|torch_compat)\.h)' "$SRC"/viz/*.{h,cpp} 2>/dev/null)
 [ -z "$hits" ] && ok "viz/ includes no torch header" || bad "viz/ includes torch: $hits"
 hits=$(grep -nE '#include *[<"](GL/|GLFW/|epoxy/|imgui|X11/|viz/)' "$SRC"/model/*.{h,cpp} 2>/dev/null)
 [ -z "$hits" ] && ok "model/ includes no GL/ImGui/X11/viz header" || bad "model/ includes GL: $hits"

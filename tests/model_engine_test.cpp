@@ -387,3 +387,105 @@ TEST(Engine, SavedStateRestoresBitIdenticallyAndContinuesTheSame) {
   expect_input_error([&] { e.restore_state(foreign); }, {"another vocabulary"});
   expect_input_error([&] { e.restore_state(EngineState()); }, {"empty state"});
 }
+
+// The engine counts the slide: absolute position = offset() + window row, across a full window,
+// through save/restore, and future_row() converts once with a clear error outside the future.
+TEST(Engine, OffsetCountsTheSlideAndFutureRowConvertsAbsolutePositions) {
+  EngineConfig ec;
+  ec.future = 4;
+  Engine e = make_engine(small_config(), ec);  // block_size 24
+  std::vector<int> prompt(18, 5);
+  e.reset(prompt);
+  ASSERT_EQ(e.length(), 22);
+  EXPECT_EQ(e.offset(), 0);
+  for (int k = 0; k < 5; ++k) {
+    e.collapse(e.n_past(), Pick::Argmax);
+    e.mint();
+  }
+  // 22 -> 24 rows fill the window; the next three mints slide it.
+  EXPECT_EQ(e.length(), 24);
+  EXPECT_EQ(e.offset(), 3);
+  EXPECT_EQ(e.future_row(e.offset() + e.n_past(), "collapse"), e.n_past());
+  expect_input_error([&] { e.future_row(e.offset() + e.n_past() - 1, "pin"); },
+                     {"pin: position 22 is not in the future (positions 23..26)"});
+  const EngineState s = e.save_state();
+  e.reset({1});
+  EXPECT_EQ(e.offset(), 0);
+  e.restore_state(s);
+  EXPECT_EQ(e.offset(), 3);
+}
+
+// converge_step() is converge() one iteration at a time: the same iterations, the count going on
+// across calls, done on the iteration converge() stops at; an action starts a fresh count.
+TEST(Engine, ConvergeStepResumesAndMatchesConverge) {
+  EngineConfig ec;
+  ec.future = 5;
+  ec.max_iters = 40;
+  Engine a = make_engine(small_config(), ec), b = make_engine(small_config(), ec);
+  a.reset({3, 4, 5});
+  b.reset({3, 4, 5});
+  std::vector<StepReport> ra;
+  a.converge([&](const StepReport& r) { ra.push_back(r); return true; });
+  std::vector<StepReport> rb;
+  do rb.push_back(b.converge_step());
+  while (!rb.back().converge_done);
+  ASSERT_EQ(ra.size(), rb.size());
+  for (size_t i = 0; i < ra.size(); ++i) {
+    EXPECT_EQ(rb[i].converge_iteration, int(i) + 1);
+    EXPECT_EQ(ra[i].entropy, rb[i].entropy);
+  }
+  EXPECT_TRUE(ra.back().converge_done);
+  b.collapse(b.n_past() + 1);
+  EXPECT_EQ(b.converge_step().converge_iteration, 1);
+  EXPECT_EQ(b.converge_step().converge_iteration, 2);
+  // max_iters ends a re-convergence that never meets the tolerance.
+  EngineConfig never = ec;
+  never.tol = 0;
+  never.max_iters = 3;
+  Engine c = make_engine(small_config(), never);
+  c.reset({1});
+  EXPECT_FALSE(c.converge_step().converge_done);
+  EXPECT_FALSE(c.converge_step().converge_done);
+  const StepReport last = c.converge_step();
+  EXPECT_TRUE(last.converge_done);
+  EXPECT_EQ(last.converge_iteration, 3);
+  EXPECT_EQ(c.converge_step().converge_iteration, 1);
+}
+
+TEST(Engine, PartialCollapseReturnsTheTokenItBlendsToward) {
+  Engine e = make_engine(small_config());
+  e.reset({3, 4, 5});
+  e.converge();
+  const int row = e.n_past() + 2;
+  const int best = e.snapshot().argmax[row];
+  EXPECT_EQ(e.collapse_partial(row, 0.3f), best);
+  EXPECT_EQ(e.collapse_partial(e.n_past() + 3, 0.3f, 0, 17), 17);
+}
+
+// Defect: the lab's play round collapsed the first future row only when the policy chose nothing,
+// so median-partial (always one partial choice) never minted. One play_round for both now.
+TEST(Engine, PlayRoundWithMedianPartialMintsEveryRound) {
+  Engine e = make_engine(small_config());
+  e.reset({3, 4, 5});
+  auto policy = make_policy("median-partial");
+  int minted = 0;
+  for (int round = 0; round < 4; ++round) {
+    e.converge();
+    const int64_t first = e.offset() + e.n_past();
+    const PlayRound r = play_round(e, *policy, Pick::Argmax);
+    ASSERT_EQ(r.minted.size(), 1u) << "round " << round;
+    EXPECT_EQ(r.first_minted, first);
+    ASSERT_EQ(r.collapses.size(), 2u);
+    EXPECT_TRUE(r.collapses[0].partial);
+    EXPECT_TRUE(r.collapses[1].forced);
+    EXPECT_EQ(r.collapses[1].pos, first);
+    EXPECT_EQ(r.collapses[1].token, r.minted[0]);
+    minted += int(r.minted.size());
+  }
+  EXPECT_EQ(minted, 4);
+  // A policy that collapses fully is not forced: lowest-entropy may leave the first row free.
+  e.converge();
+  const PlayRound r = play_round(e, *make_policy("lowest-entropy"), Pick::Argmax);
+  ASSERT_EQ(r.collapses.size(), 1u);
+  EXPECT_FALSE(r.collapses[0].forced);
+}

@@ -1,61 +1,77 @@
 // What the lab's UI thread and its model worker exchange: commands go one way, immutable
-// snapshots come back. Plain data only (std + model/trace.h), so viz never sees torch and app/
-// implements the worker.
+// snapshots come back. Plain data only (std + the torch-free model headers trace.h, config.h and
+// policies.h), so viz never sees torch and app/ implements the worker.
 #pragma once
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "model/engine_config.h"
+#include "model/policies.h"
 #include "model/trace.h"
 
 namespace wfc::viz {
 
-// Settings the worker applies to the engine. Changing them is not a history action.
+// The session's settings. The session owns them: the UI shows the snapshot's copy and sends what
+// it changed (LabCommand::Settings carries the edit and the settings it started from).
 struct LabSettings {
+  EngineConfig engine;                    // future, max_iters, tol, mask, seed, ... (model/config.h)
   std::string policy = "lowest-entropy";  // collapse-next and play use this policy
-  float threshold = 2.0f;                 // threshold policy: nats
-  float budget = 4.0f;                    // entropy-budget policy: nats
-  float policy_alpha = 0.5f;              // median-partial policy: blend strength
-  bool sample = false;                    // collapse-next picks by sampling (else arg-max)
-  int max_iters = 32;                     // a re-convergence gives up after this many iterations
-  float tol = 1e-3f;                      // converged when max KL between iterations is under this
-  float temperature = 1.0f;               // sampling temperature
-  uint64_t seed = 0;                      // sampling seed (applied on reset)
-  bool pin_past = true;                   // false: past rows drift with the refinement
-  std::string mask;                       // "" = the checkpoint's own mask
-  int future = 16;                        // future rows (applied on reset)
+  PolicyParams params;                    // the policies' parameters (model/policies.h)
+  bool sample = false;                    // collapse-next and play pick by sampling (else arg-max)
+  bool auto_mint = true;                  // a full collapse of the first future row mints it
   int delay_ms = 0;                       // play: pause between iterations (speed)
+
+  // f(name, help, field...) over every setting of one or more LabSettings.
+  template <class F, class... S>
+  static void visit(F&& f, S&... s) {
+    EngineConfig::visit(f, s.engine...);
+    f("policy", "collapse policy for collapse-next and play", s.policy...);
+    f("threshold", "threshold policy: collapse free rows under this entropy (nats)", s.params.threshold...);
+    f("budget", "entropy-budget policy: summed entropy collapsed per round (nats)", s.params.budget...);
+    f("alpha", "median-partial policy: blend strength", s.params.alpha...);
+    f("sample", "collapse-next and play sample (else arg-max)", s.sample...);
+    f("auto_mint", "a full collapse of the first future row mints it", s.auto_mint...);
+    f("delay_ms", "play: pause between iterations", s.delay_ms...);
+  }
+  bool operator==(const LabSettings& o) const {
+    bool same = true;
+    visit([&](const char*, const char*, const auto& a, const auto& b) { same = same && a == b; }, *this, o);
+    return same;
+  }
+  bool operator!=(const LabSettings& o) const { return !(*this == o); }
 };
 
 enum class CmdKind {
   Reset,            // text: the prompt
   Step,             // one iteration
   Converge,         // iterate until converged
-  Play,             // run: converge, collapse-next by policy, mint, repeat
+  Play,             // run: collapse by policy, mint, re-converge, repeat
   Pause,
   CollapseNext,     // one collapse by the active policy, then re-converge
-  Collapse,         // pos, pick (0 argmax, 1 sample, 2 token), token
+  Collapse,         // pos, pick, token
   CollapsePartial,  // pos, alpha, hold, token (-1: arg-max)
-  Pin,              // pos
+  Pin,              // pos: hold a free row as it is (the window re-converges around it)
   Release,          // pos
   Mint,             // first future row -> past (collapses it by arg-max first when needed)
   Goto,             // node: jump to a history node (undo, redo, scrub)
-  Settings,         // settings
+  Settings,         // settings (the edit), base (what the edit started from)
   Load,             // text: checkpoint path
 };
 
 struct LabCommand {
   CmdKind kind = CmdKind::Step;
-  int pos = -1;
-  int pick = 0;
+  int64_t pos = -1;            // absolute position (tokens since the session began)
+  Pick pick = Pick::Argmax;
   int token = -1;
   float alpha = 1.0f;
   int hold = 0;
   int node = -1;
   std::string text;
-  LabSettings settings;
-  uint64_t id = 0;  // set by the backend; snapshots say which command they have finished
+  LabSettings settings, base;  // Settings: the fields where they differ are applied
+  uint64_t id = 0;             // set by the backend; snapshots say which command they have finished
 };
 
 // One iteration of the session, for the spacetime and convergence views.
@@ -73,9 +89,48 @@ struct TimelineRow {
 struct HistoryNode {
   int id = 0;
   int parent = -1;             // -1 for the root
+  int depth = 0;               // steps from the root (what the slider and the status bar count)
   std::string label;           // the action that led here ("collapse 41 -> ' the'")
   int64_t iteration = 0;       // engine iteration when it was taken
   bool restorable = true;      // old states are dropped to bound memory
+};
+
+// The history as the UI reads it: immutable chunks of nodes. A snapshot copies the chunk list; the
+// session copies a chunk (at most kChunk nodes) only when it changes one a snapshot still holds, so
+// publishing after every play round costs O(n / kChunk + kChunk), not O(n).
+class HistoryList {
+ public:
+  static constexpr size_t kChunk = 256;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const HistoryNode& operator[](size_t i) const { return (*chunks_[i / kChunk])[i % kChunk]; }
+  uint64_t epoch() const { return epoch_; }  // changes when the history starts over (ids restart)
+
+  // The session's side.
+  void push_back(HistoryNode n) {
+    if (size_ % kChunk == 0) chunks_.push_back(std::make_shared<std::vector<HistoryNode>>());
+    own(chunks_.size() - 1).push_back(std::move(n));
+    ++size_;
+  }
+  HistoryNode& edit(size_t i) { return own(i / kChunk)[i % kChunk]; }
+  void pop_back() {
+    own(chunks_.size() - 1).pop_back();
+    if (--size_ % kChunk == 0) chunks_.pop_back();
+  }
+  void clear() {
+    chunks_.clear();
+    size_ = 0;
+    ++epoch_;
+  }
+
+ private:
+  std::vector<HistoryNode>& own(size_t k) {  // copy-on-write: a chunk a snapshot holds is copied
+    if (chunks_[k].use_count() > 1) chunks_[k] = std::make_shared<std::vector<HistoryNode>>(*chunks_[k]);
+    return *chunks_[k];
+  }
+  std::vector<std::shared_ptr<std::vector<HistoryNode>>> chunks_;
+  size_t size_ = 0;
+  uint64_t epoch_ = 0;
 };
 
 struct LabSnapshot {
@@ -84,7 +139,7 @@ struct LabSnapshot {
   bool loaded = false;
   std::string checkpoint;                                  // path
   std::vector<std::pair<std::string, std::string>> info;   // label, value rows
-  std::vector<std::string> masks;                          // masks the engine accepts here
+  std::vector<MaskKind> masks;                             // masks the engine accepts here (Checkpoint first)
   std::string checkpoint_mask;                             // the mask it was trained with (the default)
   std::vector<std::string> policies;                       // collapse policies by name
   std::shared_ptr<const std::vector<std::string>> vocab;   // display text of every token id
@@ -99,9 +154,10 @@ struct LabSnapshot {
   std::vector<int> past_tokens;
   // The session.
   std::vector<std::shared_ptr<const TimelineRow>> timeline;  // oldest first, capped
-  std::vector<int> converge_iters;                         // iterations per finished re-convergence
+  std::vector<int> converge_iters;                         // iterations per re-convergence (the last 512)
   std::vector<double> converge_ms;                         // wall time of each
-  std::shared_ptr<const std::vector<HistoryNode>> history;  // by id
+  int64_t converge_count = 0;                              // re-convergences finished on this path
+  HistoryList history;                                     // by id
   int current = -1;                                        // history node shown
   LabSettings settings;
   // Activity.
@@ -119,9 +175,10 @@ class LabBackend {
   virtual ~LabBackend() = default;
   virtual uint64_t send(LabCommand c) = 0;                       // never blocks on the model
   virtual std::shared_ptr<const LabSnapshot> snapshot() = 0;     // the latest, never blocks on the model
-  // The history path to the current step as a session script (viz/session_script.h) that replays
-  // it exactly. May wait for the iteration under way.
-  virtual std::string script() = 0;
+  // The history path to the current step as a session script (app/session_script.h) that replays
+  // it exactly: a request the model side answers after the iteration under way (or with the error
+  // that keeps it from answering: the future then throws).
+  virtual std::future<std::string> script() = 0;
 };
 
 }  // namespace wfc::viz

@@ -23,8 +23,8 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "n_past " << c.n_past << "\n";
     f << "length " << c.length << "\n";
     f << "node " << s.current << "\n";
-    f << "nodes " << (s.history ? s.history->size() : 0) << "\n";
-    f << "converges " << s.converge_iters.size() << "\n";
+    f << "nodes " << s.history.size() << "\n";
+    f << "converges " << s.converge_count << "\n";
     f << "last_converge_iters " << (s.converge_iters.empty() ? 0 : s.converge_iters.back()) << "\n";
     f << "last_collapse " << s.last_collapse << "\n";
     f << "error_seq " << s.error_seq << "\n";

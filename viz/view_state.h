@@ -49,11 +49,13 @@ struct ViewState {
   bool partial_timed = false;
   int partial_hold_n = 5;
   std::vector<int> tip_path;       // history path kept while scrubbing (root .. tip)
-  const void* kids_of = nullptr;   // the history the children lists below were built from
+  uint64_t kids_epoch = 0;         // the history the children lists below were built from
   std::vector<std::vector<int>> kids;  // children of each history node
+  int history_shown = -1;          // the step the list last scrolled to
   std::string prompt = "The jury said that the";
-  LabSettings settings;            // edited copy; sent on change
-  LabSettings sent_settings;       // the last copy sent
+  LabSettings settings;            // the controls' copy: the session's, with the edit under way
+  LabSettings seen_settings;       // the session's settings as last seen in a snapshot
+  uint64_t settings_cmd = 0;       // the settings edit sent and not yet handled
   bool settings_init = false;
 
   // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.

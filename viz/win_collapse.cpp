@@ -28,10 +28,10 @@ void draw_collapse_popup(ViewState& v) {
   ImGui::TextDisabled("%s, entropy %.2f %s", status_name(st), to_units(c.entropy[row], v.units),
                       v.units == Units::Options ? "options" : units_name(v.units));
   ImGui::Separator();
-  auto cmd = [&](CmdKind k) {
+  auto cmd = [&](CmdKind k) {  // the absolute position: right however the window slides meanwhile
     LabCommand m;
     m.kind = k;
-    m.pos = row;
+    m.pos = v.popup_abs;
     return m;
   };
   if (st != RowStatus::Collapsed) {
@@ -44,7 +44,7 @@ void draw_collapse_popup(ViewState& v) {
     ImGui::SameLine();
     if (ImGui::Button("Sample")) {
       LabCommand m = cmd(CmdKind::Collapse);
-      m.pick = 1;
+      m.pick = Pick::Sample;
       v.send(m, true);
       ImGui::CloseCurrentPopup();
     }
@@ -57,7 +57,7 @@ void draw_collapse_popup(ViewState& v) {
       std::snprintf(label, sizeof label, "%5.1f%%  '%s'##tok%d", 100 * p, token_piece(s, id).c_str(), j);
       if (ImGui::Selectable(label)) {
         LabCommand m = cmd(CmdKind::Collapse);
-        m.pick = 2;
+        m.pick = Pick::Token;
         m.token = id;
         v.send(m, true);
         ImGui::CloseCurrentPopup();
@@ -87,7 +87,7 @@ void draw_collapse_popup(ViewState& v) {
   }
   if (st == RowStatus::Free) {
     if (ImGui::Button("Pin as it is")) {
-      v.send(cmd(CmdKind::Pin));
+      v.send(cmd(CmdKind::Pin), true);
       ImGui::CloseCurrentPopup();
     }
   }

@@ -2,6 +2,8 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -20,7 +22,7 @@ void place_window(ViewState& v, float x, float y, float w, float h) {
 
 static int parent_of(const ViewState& v, int id) {
   const auto& h = v.snap->history;
-  return h && id >= 0 && id < int(h->size()) ? (*h)[id].parent : -1;
+  return id >= 0 && id < int(h.size()) ? h[id].parent : -1;
 }
 
 void undo(ViewState& v) {
@@ -38,9 +40,9 @@ void redo(ViewState& v) {
   int next = -1;
   for (size_t i = 0; i + 1 < v.tip_path.size(); ++i)
     if (v.tip_path[i] == cur) next = v.tip_path[i + 1];
-  if (next < 0 && v.snap->history)
-    for (const auto& n : *v.snap->history)
-      if (n.parent == cur) next = n.id;
+  const auto& h = v.snap->history;
+  for (int i = int(h.size()) - 1; next < 0 && i > cur; --i)  // the newest child (children follow their parent)
+    if (h[i].parent == cur) next = h[i].id;
   if (next < 0) return;
   LabCommand c;
   c.kind = CmdKind::Goto;

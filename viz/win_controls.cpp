@@ -8,30 +8,20 @@
 
 namespace wfc::viz {
 
-static bool same(const LabSettings& a, const LabSettings& b) {
-  return a.policy == b.policy && a.threshold == b.threshold && a.budget == b.budget &&
-         a.policy_alpha == b.policy_alpha && a.sample == b.sample && a.max_iters == b.max_iters &&
-         a.tol == b.tol && a.temperature == b.temperature && a.seed == b.seed && a.pin_past == b.pin_past &&
-         a.mask == b.mask && a.future == b.future && a.delay_ms == b.delay_ms;
-}
-
-// One line per attention mask, for the combo's tooltips (README, "Masks").
-static const char* mask_help(const std::string& m) {
-  if (m == "block") return "past causal; every future row sees every future row";
-  if (m == "held") return "causal, but future rows also see collapsed, partial and pinned rows on their right";
-  if (m == "causal") return "every row sees only rows to its left: a collapse cannot pull earlier rows";
-  if (m == "lookahead") return "a row sees at most the checkpoint's lookahead rows to its right";
-  if (m == "none") return "every row sees every row, the past too";
-  return "";
-}
-
 void draw_controls(ViewState& v) {
   place_window(v, 0.0f, 0.0f, 0.2f, 0.70f);
   ImGui::Begin("Controls");
   const auto& s = *v.snap;
-  if (!v.settings_init && s.loaded) {
-    v.settings = v.sent_settings = s.settings;
+  // The session owns the settings: whenever its copy changes (a checkpoint opened, a history step
+  // restored, our own edit applied), the controls show it.
+  if (s.loaded && (!v.settings_init || s.settings != v.seen_settings)) {
+    v.settings = v.seen_settings = s.settings;
     v.settings_init = true;
+  }
+  // An edit the session has handled (applied, or refused with an error) leaves the controls.
+  if (v.settings_cmd && s.done_id >= v.settings_cmd && !ImGui::IsAnyItemActive()) {
+    v.settings = v.seen_settings;
+    v.settings_cmd = 0;
   }
   auto simple = [&](CmdKind k, bool measure = false) {
     LabCommand c;
@@ -95,54 +85,56 @@ void draw_controls(ViewState& v) {
       if (ImGui::Selectable(p.c_str(), p == st.policy)) st.policy = p;
     ImGui::EndCombo();
   }
-  if (st.policy == "threshold") ImGui::SliderFloat("threshold", &st.threshold, 0.05f, 8.0f, "%.2f nats");
-  if (st.policy == "entropy-budget") ImGui::SliderFloat("budget", &st.budget, 0.1f, 32.0f, "%.1f nats");
-  if (st.policy == "median-partial") ImGui::SliderFloat("alpha##pol", &st.policy_alpha, 0.05f, 1.0f, "%.2f");
+  if (st.policy == "threshold") ImGui::SliderFloat("threshold", &st.params.threshold, 0.05f, 8.0f, "%.2f nats");
+  if (st.policy == "entropy-budget") ImGui::SliderFloat("budget", &st.params.budget, 0.1f, 32.0f, "%.1f nats");
+  if (st.policy == "median-partial") ImGui::SliderFloat("alpha##pol", &st.params.alpha, 0.05f, 1.0f, "%.2f");
   int pick = st.sample ? 1 : 0;
   ImGui::RadioButton("arg-max", &pick, 0);
   ImGui::SameLine();
   ImGui::RadioButton("sample", &pick, 1);
   st.sample = pick == 1;
+  ImGui::Checkbox("auto-mint", &st.auto_mint);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("a full collapse of the first future row mints it into the past");
 
   // Refinement.
   ImGui::Spacing();
   ImGui::TextDisabled("REFINEMENT");
   ImGui::SetNextItemWidth(-110);
-  ImGui::SliderInt("max iters", &st.max_iters, 1, 128);
+  EngineConfig& ec = st.engine;
+  ImGui::SliderInt("max iters", &ec.max_iters, 1, 128);
   ImGui::SetNextItemWidth(-110);
-  ImGui::SliderFloat("tolerance", &st.tol, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("tolerance", &ec.tol, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(-110);
-  ImGui::SliderFloat("temperature", &st.temperature, 0.05f, 3.0f, "%.2f");
-  int seed = int(st.seed);
+  ImGui::SliderFloat("temperature", &ec.temperature, 0.05f, 3.0f, "%.2f");
+  int seed = int(ec.seed);
   ImGui::SetNextItemWidth(-110);
-  if (ImGui::InputInt("seed", &seed)) st.seed = uint64_t(std::max(seed, 0));
+  if (ImGui::InputInt("seed", &seed)) ec.seed = uint64_t(std::max(seed, 0));
   ImGui::SetNextItemWidth(-110);
-  ImGui::SliderInt("future rows", &st.future, 1, 64);
+  ImGui::SliderInt("future rows", &ec.future, 1, 64);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("seed and future rows apply at the next reset");
-  bool drift = !st.pin_past;
+  bool drift = !ec.pin_past;
   ImGui::Checkbox("past drifts", &drift);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: past rows are pinned one-hot; on: they are re-contextualised too");
-  st.pin_past = !drift;
+  ec.pin_past = !drift;
   // Name the checkpoint's own mask: the default says which rows attend to which.
-  const std::string ck_label = s.checkpoint_mask.empty() ? "checkpoint's mask" : s.checkpoint_mask + " (checkpoint)";
-  const std::string mask_label = st.mask.empty() ? ck_label : st.mask;
+  auto label = [&](MaskKind m) {
+    return m == MaskKind::Checkpoint ? s.checkpoint_mask + " (checkpoint)" : std::string(mask_name(m));
+  };
   ImGui::SetNextItemWidth(-110);
-  if (ImGui::BeginCombo("mask", mask_label.c_str())) {
-    if (ImGui::Selectable(ck_label.c_str(), st.mask.empty())) st.mask.clear();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(s.checkpoint_mask));
-    for (const auto& m : s.masks) {
-      if (ImGui::Selectable(m.c_str(), m == st.mask)) st.mask = m;
+  if (ImGui::BeginCombo("mask", label(ec.mask).c_str())) {
+    for (MaskKind m : s.masks) {
+      if (ImGui::Selectable(label(m).c_str(), m == ec.mask)) ec.mask = m;
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(m));
     }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("which rows each row may attend to; applies from the next iteration");
-  if (v.settings_init && !same(st, v.sent_settings) && !ImGui::IsAnyItemActive()) {
-    v.sent_settings = st;
+  if (v.settings_init && !v.settings_cmd && st != v.seen_settings && !ImGui::IsAnyItemActive()) {
     LabCommand c;
     c.kind = CmdKind::Settings;
     c.settings = st;
-    v.send(c);
+    c.base = v.seen_settings;  // the session applies only what changed from what we saw
+    v.settings_cmd = v.send(c);
   }
   ImGui::End();
 }

@@ -46,7 +46,7 @@ void draw_convergence(ViewState& v) {
     dl->AddPolyline(kl.data(), int(kl.size()), muted, 0, 1.2f);
     dl->AddPolyline(up.data(), int(up.size()), ink, 0, 1.8f);
   }
-  const float ty = ymap(s.settings.tol);
+  const float ty = ymap(s.settings.engine.tol);
   for (float x = o.x + lm; x < o.x + lm + W; x += 8) dl->AddLine(ImVec2(x, ty), ImVec2(std::min(x + 4, o.x + lm + W), ty), muted);
   ImGui::Dummy(ImVec2(avail.x, H + 6));
 
@@ -55,16 +55,16 @@ void draw_convergence(ViewState& v) {
   std::vector<int> sorted(ci.begin(), ci.end());
   std::sort(sorted.begin(), sorted.end());
   const double med = sorted.empty() ? 0 : sorted[sorted.size() / 2];
-  ImGui::TextDisabled("iterations per re-convergence: %zu runs, median %.0f, max iters %d", ci.size(), med, s.settings.max_iters);
+  ImGui::TextDisabled("iterations per re-convergence: %zu runs, median %.0f, max iters %d", ci.size(), med, s.settings.engine.max_iters);
   o = ImGui::GetCursorScreenPos();
   const float H2 = std::max(30.0f, ImGui::GetContentRegionAvail().y - 4);
-  const int maxit = std::max(1, std::max(s.settings.max_iters, sorted.empty() ? 1 : sorted.back()));
+  const int maxit = std::max(1, std::max(s.settings.engine.max_iters, sorted.empty() ? 1 : sorted.back()));
   const int nb = std::min<int>(int(ci.size()), std::max(4, int(W / 7)));
   const float bw = std::min(12.0f, W / float(std::max(nb, 1)));
   for (int i = 0; i < nb; ++i) {
     const int it = ci[ci.size() - nb + i];
     const float x = o.x + lm + i * bw, hgt = H2 * float(it) / float(maxit);
-    dl->AddRectFilled(ImVec2(x + 1, o.y + H2 - hgt), ImVec2(x + bw - 1, o.y + H2), it >= s.settings.max_iters ? muted : ink);
+    dl->AddRectFilled(ImVec2(x + 1, o.y + H2 - hgt), ImVec2(x + bw - 1, o.y + H2), it >= s.settings.engine.max_iters ? muted : ink);
   }
   char b[16];
   std::snprintf(b, sizeof b, "%d", maxit);

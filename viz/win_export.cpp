@@ -70,8 +70,12 @@ void draw_export(ViewState& v) {
   path_box("##script", v.script_path);
   if (ImGui::Button("Save session script")) {
     std::string err;
-    const std::string text = v.backend->script();
-    v.export_msg = write_text_file(v.script_path, text, &err) ? "saved " + v.script_path : "error: " + err;
+    try {
+      const std::string text = v.backend->script().get();  // waits for the iteration under way
+      v.export_msg = write_text_file(v.script_path, text, &err) ? "saved " + v.script_path : "error: " + err;
+    } catch (const std::exception& e) {
+      v.export_msg = std::string("error: ") + e.what();
+    }
   }
   v.remember("save_script");
   if (!v.export_msg.empty()) ImGui::TextWrapped("%s", v.export_msg.c_str());

@@ -8,7 +8,7 @@
 
 namespace wfc::viz {
 
-static std::vector<int> path_to(const std::vector<HistoryNode>& h, int id) {
+static std::vector<int> path_to(const HistoryList& h, int id) {
   std::vector<int> p;
   for (int n = id; n >= 0 && n < int(h.size()); n = h[n].parent) p.push_back(n);
   std::reverse(p.begin(), p.end());
@@ -19,18 +19,21 @@ void draw_history(ViewState& v) {
   place_window(v, 0.0f, 0.70f, 0.2f, 0.30f);
   ImGui::Begin("History");
   const auto& s = *v.snap;
-  if (!s.history || s.history->empty()) {
+  if (s.history.empty()) {
     ImGui::TextDisabled("no actions yet");
     ImGui::End();
     return;
   }
-  const auto& h = *s.history;
-  // Children lists, rebuilt only when the history changes (play adds a node per round).
-  if (v.kids_of != s.history.get()) {
-    v.kids.assign(h.size(), {});
-    for (const auto& n : h)
-      if (n.parent >= 0) v.kids[n.parent].push_back(n.id);
-    v.kids_of = s.history.get();
+  const auto& h = s.history;
+  // Children lists, extended by the new steps only (play adds one per round); rebuilt when the
+  // history starts over or a failed action took its step back.
+  if (v.kids_epoch != h.epoch() || v.kids.size() > h.size()) {
+    v.kids.clear();
+    v.kids_epoch = h.epoch();
+  }
+  for (size_t i = v.kids.size(); i < h.size(); ++i) {
+    v.kids.emplace_back();
+    if (h[i].parent >= 0) v.kids[h[i].parent].push_back(int(i));
   }
   auto newest_leaf = [&](int id) {
     while (!v.kids[id].empty()) id = v.kids[id].back();
@@ -38,15 +41,15 @@ void draw_history(ViewState& v) {
   };
   // Keep the path while the current node lies on it (scrubbing); otherwise the path runs through
   // here to the newest leaf below. New nodes below the tip extend it.
-  const bool on_path = std::find(v.tip_path.begin(), v.tip_path.end(), s.current) != v.tip_path.end() &&
-                       v.tip_path.back() < int(h.size());
-  if (!on_path) v.tip_path = path_to(h, newest_leaf(s.current));
+  const bool on_path = !v.tip_path.empty() && v.tip_path.back() < int(h.size()) &&
+                       std::find(v.tip_path.begin(), v.tip_path.end(), s.current) != v.tip_path.end();
+  if (!on_path || v.tip_path.back() >= int(h.size())) v.tip_path = path_to(h, newest_leaf(s.current));
   else
     while (!v.kids[v.tip_path.back()].empty()) v.tip_path.push_back(v.kids[v.tip_path.back()].back());
   const int at = int(std::find(v.tip_path.begin(), v.tip_path.end(), s.current) - v.tip_path.begin());
   int branches = 0;
   for (const auto& k : v.kids) branches += k.size() > 1;
-  ImGui::TextDisabled("%zu steps, %d branch points", h.size(), branches);
+  ImGui::TextDisabled("step %d of %d   (%zu in the tree, %d branch points)", at, int(v.tip_path.size()) - 1, h.size(), branches);
   ImGui::SetNextItemWidth(-1);
   int pos = at;
   if (ImGui::SliderInt("##scrub", &pos, 0, std::max(0, int(v.tip_path.size()) - 1), "step %d") && pos != at &&
@@ -66,6 +69,10 @@ void draw_history(ViewState& v) {
   };
   ImGui::BeginChild("nodes");
   // Only the visible lines are laid out: a long play session has thousands of steps.
+  // The list follows the current step when it moves (undo, redo, scrub, a new step).
+  const bool moved = v.history_shown != s.current;
+  v.history_shown = s.current;
+  if (moved) ImGui::SetScrollY(std::max(0.0f, at * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetWindowHeight() / 2));
   ImGuiListClipper clip;
   clip.Begin(int(v.tip_path.size()));
   while (clip.Step())
@@ -90,7 +97,6 @@ void draw_history(ViewState& v) {
       }
       if (kids.size() > 1 && ImGui::IsItemHovered()) ImGui::SetTooltip("right-click: the other branches from here");
     }
-  if (s.busy && at == int(v.tip_path.size()) - 1) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();
   ImGui::End();
 }

@@ -86,9 +86,12 @@ void draw_status(ViewState& v) {
   const double p99 = recent.empty() ? 0 : recent[size_t(0.99 * double(recent.size() - 1))];
   ImGui::Text("%-10s", state);
   ImGui::SameLine();
-  ImGui::TextDisabled("|  iteration %lld  |  %.1f ms/iteration  |  frame %.1f ms (p99 %.1f)  |  step %d of %zu  |  %s",
-                      (long long)s.cur.iteration, s.iter_ms, v.last_frame_ms, p99, s.current,
-                      s.history ? s.history->size() : 0, s.cur.converged ? "converged" : "moving");
+  // The step counts as the history's slider does: along the path from the first step.
+  const int depth = s.current >= 0 && s.current < int(s.history.size()) ? s.history[s.current].depth : 0;
+  const int last = std::max(depth, int(v.tip_path.size()) - 1);
+  ImGui::TextDisabled("|  iteration %lld  |  %.1f ms/iteration  |  frame %.1f ms (p99 %.1f)  |  step %d of %d  |  %s",
+                      (long long)s.cur.iteration, s.iter_ms, v.last_frame_ms, p99, depth, last,
+                      s.cur.converged ? "converged" : "moving");
   ImGui::End();
   ImGui::PopStyleVar();
 }

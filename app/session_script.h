@@ -5,7 +5,7 @@
 //   title TEXT                       the frames' title from here on
 //   future N                         future rows for the next prompt (default 16)
 //   seed N                           sampling seed for the next prompt (default 0)
-//   mask NAME                        checkpoint | block | causal | lookahead | none
+//   mask NAME                        a mask of model/config.h's kMasks (checkpoint = its own)
 //   drift on|off                     past rows drift with the refinement (default off: pinned)
 //   policy NAME                      the policy collapse-next uses
 //   prompt TEXT                      reset: TEXT becomes the past, fresh uniform future rows

@@ -1,8 +1,9 @@
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 #include <cstdio>
 #include <sstream>
 
+#include "model/engine_config.h"
 #include "model/errors.h"
 #include "model/numbers.h"
 
@@ -88,8 +89,11 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
       want(1, 1);
       a.kind = ScriptAction::Mask;
       a.text = w[1];
-      if (a.text != "checkpoint" && a.text != "block" && a.text != "causal" && a.text != "held" && a.text != "lookahead" && a.text != "none")
-        L.fail("mask: '" + shown(a.text) + "' is not checkpoint, block, held, causal, lookahead or none");
+      try {
+        parse_mask(a.text, "mask");
+      } catch (const InputError& e) {
+        L.fail(e.what());
+      }
     } else if (cmd == "drift") {
       want(1, 1);
       a.kind = ScriptAction::Drift;

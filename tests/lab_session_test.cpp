@@ -1,0 +1,347 @@
+// The lab's session (app/lab_session.h) on a tiny random checkpoint: absolute positions while the
+// window slides, undo/redo, branches, the session script round trip, settings ownership, and one
+// test per defect of issue 14 that the redesign fixed.
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "app/lab_session.h"
+#include "app/lab_worker.h"
+#include "model/errors.h"
+#include "test_util.h"
+
+using namespace wfc;
+using namespace wfc::app;
+using namespace wfc::test;
+using viz::CmdKind;
+using viz::LabCommand;
+
+namespace {
+
+// A tiny checkpoint file (block 32, vocabulary ~400), written once per process.
+std::string checkpoint_file(const std::string& objective = "wfc") {
+  const std::string path = std::filesystem::temp_directory_path() / ("wfc_lab_test_" + objective + ".safetensors");
+  static std::set<std::string> written;
+  if (!written.count(path)) {
+    Checkpoint ck = tiny_checkpoint(3);
+    ck.objective = objective;
+    if (objective == "ar") ck.model.mask = "causal";
+    save_checkpoint(path, ck);
+    written.insert(path);
+  }
+  return path;
+}
+
+LabSessionOptions options(const std::string& objective = "wfc") {
+  LabSessionOptions o;
+  o.checkpoint = checkpoint_file(objective);
+  o.prompt = "the jury said that the city of atlanta had been";
+  o.settings.engine.future = 6;
+  o.settings.engine.max_iters = 6;
+  return o;
+}
+
+LabCommand cmd(CmdKind k, int64_t pos = -1) {
+  LabCommand c;
+  c.kind = k;
+  c.pos = pos;
+  return c;
+}
+
+LabCommand load(const std::string& path) {
+  LabCommand c = cmd(CmdKind::Load);
+  c.text = path;
+  return c;
+}
+
+void settle(LabSession& s) {
+  for (int i = 0; s.active() && i < 2000; ++i) s.work();
+  ASSERT_FALSE(s.active());
+}
+
+std::unique_ptr<LabSession> open_session(LabSession::Mode mode = LabSession::Mode::Lab,
+                                         LabSessionOptions o = options()) {
+  auto s = std::make_unique<LabSession>(o, mode);
+  s->handle(load(o.checkpoint));
+  settle(*s);
+  return s;
+}
+
+int64_t first_future(const viz::LabSnapshot& s) { return s.offset + s.cur.n_past; }
+RowStatus status_at(const viz::LabSnapshot& s, int64_t pos) { return RowStatus(s.cur.status[pos - s.offset]); }
+
+}  // namespace
+
+// Defect 5: a click during play carries the absolute position it was made at; rounds that mint
+// and slide the window in between do not move it to another row.
+TEST(LabSession, CollapseAtAnAbsolutePositionDuringPlay) {
+  LabSessionOptions o = options();
+  o.settings.policy = "first-future";  // a mint every round: the window fills and slides soon
+  auto s = open_session(LabSession::Mode::Lab, o);
+  s->handle(cmd(CmdKind::Play));
+  for (int i = 0; i < 400 && s->snapshot()->offset < 2; ++i) s->work();
+  const auto seen = s->snapshot();
+  ASSERT_GE(seen.get()->offset, 2) << "the window never slid";
+  const int64_t target = first_future(*seen) + 4;
+  ASSERT_EQ(status_at(*seen, target), RowStatus::Free);
+  // The UI's command is on its way while play goes on and mints.
+  for (int i = 0; i < 100 && first_future(*s->snapshot()) == first_future(*seen); ++i) s->work();
+  const auto now = s->snapshot();
+  ASSERT_GT(now->offset, seen->offset) << "the window did not slide between click and command";
+  s->handle(cmd(CmdKind::Collapse, target));
+  const auto after = s->snapshot();
+  EXPECT_EQ(status_at(*after, target), RowStatus::Collapsed);
+  EXPECT_EQ(after->last_collapse, target);
+  EXPECT_FALSE(after->playing);  // an action of the user's stops play
+  EXPECT_NE(s->script().find("collapse " + std::to_string(target) + " full "), std::string::npos);
+  // A position that has become past is refused, naming it.
+  expect_input_error([&] { s->handle(cmd(CmdKind::Collapse, first_future(*after) - 1)); },
+                     {"collapse: position " + std::to_string(first_future(*after) - 1) + " is not in the future"});
+}
+
+TEST(LabSession, UndoAndRedoRestoreTheStatesExactly) {
+  auto s = open_session();
+  const auto start = s->snapshot();
+  const int64_t a = first_future(*start) + 2, b = first_future(*start) + 4;
+  s->handle(cmd(CmdKind::Collapse, a));
+  settle(*s);
+  const auto one = s->snapshot();
+  LabCommand p = cmd(CmdKind::CollapsePartial, b);
+  p.alpha = 0.5f;
+  s->handle(p);
+  settle(*s);
+  const auto two = s->snapshot();
+  ASSERT_EQ(status_at(*two, b), RowStatus::Partial);
+  ASSERT_EQ(two->history.size(), 3u);
+
+  LabCommand undo = cmd(CmdKind::Goto);
+  undo.node = two->history[two->current].parent;
+  s->handle(undo);
+  EXPECT_EQ(s->snapshot()->cur.entropy, one->cur.entropy);
+  EXPECT_EQ(s->snapshot()->cur.status, one->cur.status);
+  undo.node = one->history[one->current].parent;
+  s->handle(undo);
+  EXPECT_EQ(s->snapshot()->cur.entropy, start->cur.entropy);
+  EXPECT_EQ(status_at(*s->snapshot(), a), RowStatus::Free);
+  LabCommand redo = cmd(CmdKind::Goto);
+  redo.node = two->current;
+  s->handle(redo);
+  EXPECT_EQ(s->snapshot()->cur.entropy, two->cur.entropy);
+  EXPECT_EQ(s->snapshot()->timeline.size(), two->timeline.size());
+}
+
+TEST(LabSession, ActingFromAnEarlierStepStartsABranch) {
+  auto s = open_session();
+  const int64_t f = first_future(*s->snapshot());
+  s->handle(cmd(CmdKind::Collapse, f + 1));
+  settle(*s);
+  LabCommand undo = cmd(CmdKind::Goto);
+  undo.node = 0;
+  s->handle(undo);
+  s->handle(cmd(CmdKind::Collapse, f + 3));
+  settle(*s);
+  const auto snap = s->snapshot();
+  ASSERT_EQ(snap->history.size(), 3u);
+  EXPECT_EQ(snap->history[1].parent, 0);
+  EXPECT_EQ(snap->history[2].parent, 0);
+  EXPECT_EQ(snap->history[2].depth, 1);
+  EXPECT_EQ(status_at(*snap, f + 1), RowStatus::Free);
+  EXPECT_EQ(status_at(*snap, f + 3), RowStatus::Collapsed);
+  const std::string script = s->script();
+  EXPECT_EQ(script.find("collapse " + std::to_string(f + 1) + " "), std::string::npos) << script;
+  EXPECT_NE(script.find("collapse " + std::to_string(f + 3) + " "), std::string::npos) << script;
+}
+
+// What the lab did replays exactly through the script `wfc export` runs.
+TEST(LabSession, SessionScriptReplaysToTheSameState) {
+  auto s = open_session();
+  const int64_t f = first_future(*s->snapshot());
+  LabCommand sample = cmd(CmdKind::Collapse, f + 2);
+  sample.pick = Pick::Sample;
+  s->handle(sample);
+  settle(*s);
+  LabCommand p = cmd(CmdKind::CollapsePartial, f + 4);
+  p.alpha = 0.3f;
+  p.hold = 2;
+  s->handle(p);
+  settle(*s);
+  s->handle(cmd(CmdKind::Mint));
+  settle(*s);
+  s->handle(cmd(CmdKind::CollapseNext));
+  settle(*s);
+  s->handle(cmd(CmdKind::Play));
+  for (int i = 0; i < 30; ++i) s->work();
+  s->handle(cmd(CmdKind::Pause));
+  s->handle(cmd(CmdKind::Step));
+  const auto lab = s->snapshot();
+  const std::string text = s->script();
+
+  auto rs = std::make_unique<LabSession>(options(), LabSession::Mode::Script);
+  rs->handle(load(options().checkpoint));
+  for (const auto& a : viz::parse_script(text, "saved")) replay(*rs, a);
+  const auto got = rs->snapshot();
+  EXPECT_EQ(got->offset, lab->offset);
+  EXPECT_EQ(got->cur.status, lab->cur.status);
+  EXPECT_EQ(got->past_tokens, lab->past_tokens);
+  ASSERT_EQ(got->cur.entropy.size(), lab->cur.entropy.size());
+  for (size_t i = 0; i < got->cur.entropy.size(); ++i) EXPECT_NEAR(got->cur.entropy[i], lab->cur.entropy[i], 1e-5) << i;
+}
+
+// Defect 6: the UI's copy of the settings went stale when a checkpoint with other masks opened,
+// and its next unrelated change was refused. The session applies only what an edit changed.
+TEST(LabSession, SettingsAfterACheckpointWithOtherMasksOpens) {
+  auto s = open_session();
+  LabCommand mask = cmd(CmdKind::Settings);
+  mask.base = mask.settings = s->snapshot()->settings;
+  mask.settings.engine.mask = MaskKind::Lookahead;
+  s->handle(mask);
+  const viz::LabSettings ui_copy = s->snapshot()->settings;  // what the controls hold
+  ASSERT_EQ(ui_copy.engine.mask, MaskKind::Lookahead);
+  s->handle(load(checkpoint_file("ar")));  // the baseline runs causal only
+  settle(*s);
+  EXPECT_EQ(s->snapshot()->settings.engine.mask, MaskKind::Checkpoint);
+  EXPECT_EQ(s->snapshot()->masks, (std::vector<MaskKind>{MaskKind::Checkpoint, MaskKind::Causal}));
+  LabCommand tol = cmd(CmdKind::Settings);
+  tol.base = ui_copy;
+  tol.settings = ui_copy;
+  tol.settings.engine.tol = 1e-4f;
+  s->handle(tol);  // threw "this checkpoint does not run with the 'lookahead' mask" before
+  EXPECT_FLOAT_EQ(s->snapshot()->settings.engine.tol, 1e-4f);
+  EXPECT_EQ(s->snapshot()->settings.engine.mask, MaskKind::Checkpoint);
+  // A mask the checkpoint does not run is still refused, and changes nothing.
+  LabCommand bad = cmd(CmdKind::Settings);
+  bad.base = bad.settings = s->snapshot()->settings;
+  bad.settings.engine.mask = MaskKind::Block;
+  bad.settings.engine.max_iters = 3;
+  expect_input_error([&] { s->handle(bad); }, {"does not run with the 'block' mask"});
+  EXPECT_EQ(s->snapshot()->settings.engine.max_iters, 6);
+}
+
+// A history step brings back the settings its state was left with.
+TEST(LabSession, GoingToAStepShowsItsSettings) {
+  auto s = open_session();
+  LabCommand c = cmd(CmdKind::Settings);
+  c.base = c.settings = s->snapshot()->settings;
+  c.settings.engine.tol = 0.05f;
+  s->handle(c);
+  s->handle(cmd(CmdKind::Collapse, first_future(*s->snapshot()) + 2));
+  settle(*s);
+  c.base = c.settings = s->snapshot()->settings;
+  c.settings.engine.tol = 0.002f;
+  s->handle(c);
+  LabCommand undo = cmd(CmdKind::Goto);
+  undo.node = 0;
+  s->handle(undo);
+  EXPECT_FLOAT_EQ(s->snapshot()->settings.engine.tol, 0.05f);
+}
+
+// Defect 2: a worker whose session never came up answered no script request: the UI spun forever.
+TEST(LabWorker, AScriptRequestIsAnsweredEvenWhenTheSessionFailed) {
+  LabSessionOptions o = options();
+  o.settings.policy = "nope";
+  LabWorker w(o);
+  auto f = w.script();
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  try {
+    f.get();
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown policy 'nope'"), std::string::npos) << e.what();
+  }
+  // And a working one answers with the script.
+  LabWorker ok(options());
+  auto g = ok.script();
+  ASSERT_EQ(g.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  EXPECT_NE(g.get().find("prompt the jury said"), std::string::npos);
+}
+
+// Defect 3: the lab's play under median-partial never minted (59 rounds, 0 tokens).
+TEST(LabSession, PlayWithMedianPartialMints) {
+  LabSessionOptions o = options();
+  o.settings.policy = "median-partial";
+  auto s = open_session(LabSession::Mode::Lab, o);
+  const int64_t before = first_future(*s->snapshot());
+  s->handle(cmd(CmdKind::Play));
+  for (int i = 0; i < 300; ++i) s->work();
+  EXPECT_GE(first_future(*s->snapshot()) - before, 3);  // 0 before: 59 rounds, no token
+}
+
+// Defect 7: an action that fails half-way left an empty history step and an overwritten ghost.
+TEST(LabSession, AFailingActionLeavesNoTrace) {
+  auto s = open_session();
+  s->handle(cmd(CmdKind::Collapse, first_future(*s->snapshot()) + 1));
+  settle(*s);
+  const auto before = s->snapshot();
+  const std::string script = s->script();
+  LabCommand bad = cmd(CmdKind::Collapse, first_future(*before) + 3);
+  bad.pick = Pick::Token;
+  bad.token = 1 << 20;  // outside the vocabulary: the engine refuses it after the step began
+  expect_input_error([&] { s->handle(bad); }, {"outside the vocabulary"});
+  const auto after = s->snapshot();
+  EXPECT_EQ(after->history.size(), before->history.size());
+  EXPECT_EQ(after->current, before->current);
+  EXPECT_EQ(after->ghost, before->ghost);
+  EXPECT_EQ(after->last_collapse, before->last_collapse);
+  EXPECT_EQ(after->cur.status, before->cur.status);
+  EXPECT_EQ(s->script(), script);
+}
+
+// Item 11: with auto-mint (the default), collapsing the first future row mints it; off, it stays.
+TEST(LabSession, CollapsingTheFirstFutureRowMintsItWithAutoMint) {
+  auto s = open_session();
+  const int64_t f = first_future(*s->snapshot());
+  s->handle(cmd(CmdKind::Collapse, f));
+  EXPECT_EQ(first_future(*s->snapshot()), f + 1);
+  LabCommand off = cmd(CmdKind::Settings);
+  off.base = off.settings = s->snapshot()->settings;
+  off.settings.auto_mint = false;
+  s->handle(off);
+  settle(*s);
+  s->handle(cmd(CmdKind::Collapse, f + 1));
+  EXPECT_EQ(first_future(*s->snapshot()), f + 1);
+  EXPECT_EQ(status_at(*s->snapshot(), f + 1), RowStatus::Collapsed);
+}
+
+// Item 11: "pin as it is" re-converges the window around the pinned row.
+TEST(LabSession, PinningConvergesTheWindow) {
+  auto s = open_session();
+  s->handle(cmd(CmdKind::Pin, first_future(*s->snapshot()) + 2));
+  EXPECT_TRUE(s->active());
+  settle(*s);
+  EXPECT_TRUE(s->snapshot()->cur.converge_done);
+}
+
+// Defect 8: history steps copied the whole timeline and the per-convergence lists grew forever.
+TEST(LabSession, ALongPlayStaysBounded) {
+  LabSessionOptions o = options();
+  o.max_states = 20;
+  o.settings.engine.max_iters = 3;
+  auto s = open_session(LabSession::Mode::Lab, o);
+  s->handle(cmd(CmdKind::Play));
+  for (int i = 0; i < 3000; ++i) s->work();
+  const auto snap = s->snapshot();
+  const auto fp = s->footprint();
+  std::cout << "    " << snap->history.size() << " steps: " << fp.states << " states, " << fp.rows
+            << " timeline rows and " << fp.converges << " re-convergences held by the history\n";
+  EXPECT_GT(snap->history.size(), 400u);
+  EXPECT_LE(fp.states, 21u);
+  EXPECT_LE(fp.rows, 21u * 3 + kTimelineCap);
+  EXPECT_LE(snap->converge_iters.size(), kConvergeCap);
+  EXPECT_LE(snap->timeline.size(), kTimelineCap);
+  EXPECT_GT(snap->converge_count, int64_t(kConvergeCap));
+}
+
+TEST(HistoryList, SnapshotsKeepTheirCopyWhileTheSessionGoesOn) {
+  viz::HistoryList h;
+  for (int i = 0; i < 600; ++i) h.push_back({i, i - 1, i, "n" + std::to_string(i)});
+  const viz::HistoryList seen = h;
+  h.push_back({600, 599, 600, "new"});
+  h.edit(3).label = "edited";
+  h.pop_back();
+  h.pop_back();
+  EXPECT_EQ(seen.size(), 600u);
+  EXPECT_EQ(seen[3].label, "n3");
+  EXPECT_EQ(seen[599].label, "n599");
+  EXPECT_EQ(h.size(), 599u);
+  EXPECT_EQ(h[3].label, "edited");
+}
