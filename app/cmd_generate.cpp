@@ -126,7 +126,7 @@ cli::Command generate_command() {
       {"trace", "", "write one JSON line per iteration to this file", false, "FILE"},
       {"quiet", "", "no summary line on stderr", true}};
   for (auto& f : setting_flags({"policy", "threshold", "budget", "alpha", "future", "max_iters", "tol", "stop_on",
-                                 "eta", "temperature", "sample_top_k", "sample_top_p", "seed", "pin_past", "mask"},
+                                 "eta", "temperature", "top_k", "top_p", "seed", "pin_past", "mask"},
                                 generate_defaults()))
     c.flags.push_back(f);
   for (auto& f : c.flags)

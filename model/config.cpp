@@ -46,8 +46,8 @@ void EngineConfig::validate() const {
   num::check_int(max_iters, "max-iters", {1, 1'000'000});
   num::check_float(tol, "tol", num::at_least(0));  // 0 never converges: scripts step with it
   num::check_float(temperature, "temperature", num::above(0));
-  num::check_int(sample_top_k, "sample-top-k", {0, INT32_MAX});
-  num::check_float(sample_top_p, "sample-top-p", {0, 1, true, false});
+  num::check_int(sample_top_k, "top-k", {0, INT32_MAX});
+  num::check_float(sample_top_p, "top-p", {0, 1, true, false});
 }
 
 void ModelConfig::validate() const {

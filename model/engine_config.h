@@ -70,8 +70,8 @@ struct EngineConfig {
     f("pin_past", "on: past rows stay one-hot; off: they drift (re-contextualise)", c.pin_past...);
     f("mask", "attention mask", c.mask...);
     f("temperature", "sampling temperature for full collapse", c.temperature...);
-    f("sample_top_k", "sample among the k most likely tokens (0: all)", c.sample_top_k...);
-    f("sample_top_p", "nucleus sampling mass", c.sample_top_p...);
+    f("top_k", "sample among the k most likely tokens (0: all)", c.sample_top_k...);
+    f("top_p", "nucleus sampling mass", c.sample_top_p...);
     f("seed", "sampling seed", c.seed...);
   }
   void validate() const;           // throws InputError naming the bad field
