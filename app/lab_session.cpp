@@ -22,7 +22,9 @@ static std::string fmt(const char* f, double v) {
 }
 
 static ScriptAction action(ScriptAction::Kind k, int64_t n = 0, const std::string& text = "") {
-  return ScriptAction{k, 0, text, n};
+  ScriptAction a;
+  a.kind = k, a.n = n, a.text = text;
+  return a;
 }
 
 static ScriptAction collapse_action(int64_t pos, bool partial, float alpha, int token, int hold = 0) {
