@@ -36,6 +36,13 @@ static int run_view(const cli::Args& a) {
   check_future(wo.settings.engine.future, ck.model, "option --future");
   note_prompt_kept("wfc view", Tokenizer::from_bytes(ck.tokenizer).encode(wo.prompt).size(),
                    wo.settings.engine.future, ck.model.block_size);
+  viz::LabOptions lo;
+  lo.title = "wfc lab - " + path;
+  lo.quit_after_s = a.number("quit-after", num::at_least(0));
+  lo.dump_path = a.str("dump");
+  lo.config_dir = a.str("config-dir");
+  lo.prompt = wo.prompt;
+  std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
   // No display is the user's setup, not an internal error: one line, before the worker starts.
   glfwSetErrorCallback([](int, const char*) {});
   if (!glfwInit())
@@ -49,13 +56,6 @@ static int run_view(const cli::Args& a) {
     worker.send(c);
   }
 
-  viz::LabOptions lo;
-  lo.title = "wfc lab - " + path;
-  lo.quit_after_s = a.number("quit-after", num::at_least(0));
-  lo.dump_path = a.str("dump");
-  lo.config_dir = a.str("config-dir");
-  lo.prompt = wo.prompt;
-  std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
   return viz::run_lab(worker, lo);
 }
 
