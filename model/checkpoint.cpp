@@ -40,7 +40,7 @@ torch::Tensor from_st_f32(const st::Tensor& s) {
   return t;
 }
 
-void save_checkpoint(const std::string& path, const Checkpoint& ck) {
+static st::File checkpoint_file(const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;
   f.metadata = {{"format", "wfc-checkpoint"},
@@ -53,8 +53,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
-  st::save(path, f);
+  return f;
 }
+
+std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ck) { return st::serialize(checkpoint_file(ck)); }
+
+void save_checkpoint(const std::string& path, const Checkpoint& ck) { st::save(path, checkpoint_file(ck)); }
 
 static int64_t parse_int(const std::string& path, const std::string& key, const std::string& v) {
   try {

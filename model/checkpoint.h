@@ -41,6 +41,8 @@ Network build_network(const Checkpoint& ck);
 st::Tensor to_st_f32(const torch::Tensor& t);
 torch::Tensor from_st_f32(const st::Tensor& s);  // the caller has checked dtype and shape
 
+// The file's bytes (what save_checkpoint writes), for a caller that commits it with other files.
+std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ck);
 void save_checkpoint(const std::string& path, const Checkpoint& ck);
 Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault
 
