@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -17,6 +18,7 @@
 #include "model/file_io.h"
 #include "model/json_io.h"
 #include "model/train_log.h"
+#include "model/run_commit.h"
 #include "model/trainer.h"
 
 namespace wfc::app {
@@ -123,6 +125,24 @@ static std::string fmt_duration(double s) {
   return b;
 }
 
+// SIGINT/SIGTERM: the first asks the trainer to finish its step and save; a second one ends the
+// process at once (the committed unit on disk is whole either way).
+static volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop_signal != 0) _exit(128 + sig);
+  g_stop_signal = sig;
+}
+
+static void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
 static int run_train(const cli::Args& a) {
   const bool resume = a.on("resume");
   if (resume && !a.str("config").empty())
@@ -149,9 +169,9 @@ static int run_train(const cli::Args& a) {
 
   if (resume) {  // the stored config wins; only bookkeeping may change
     const std::string out = tj["out"];
-    if (!std::filesystem::exists(run_checkpoint_path(out)))
-      throw file_error(run_checkpoint_path(out), "nothing to resume: no checkpoint in the run directory");
-    Checkpoint ck = load_checkpoint(run_checkpoint_path(out));
+    const auto unit = read_commit(out);
+    if (!unit) throw file_error(run_checkpoint_path(out), "nothing to resume: no checkpoint in the run directory");
+    Checkpoint ck = load_checkpoint(unit->model_path);
     for (auto* j : {&mj, &tj})
       for (auto& [k, v] : j->items())
         if ((a.given(flag_name(k)) && !kResumable.count(k) && k != "out"))
@@ -220,15 +240,21 @@ static int run_train(const cli::Args& a) {
     } else if (e.kind == "done") {
       end_bar();
       std::cerr << "done: " << e.text << " (step " << e.step << ")\n";
+    } else if (e.kind == "stopped") {
+      end_bar();
+      std::cerr << "stopped by " << (g_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") << " after step " << e.step
+                << ": saved " << e.text << " (step " << e.step << "); continue with: wfc train --out " << tc.out
+                << " --resume\n";
     }
   };
+  install_stop_handlers();
   try {
-    train(mc, tc, resume, cb);
+    train(mc, tc, resume, cb, &g_stop_signal);
   } catch (...) {
     end_bar();
     throw;
   }
-  return 0;
+  return g_stop_signal != 0 ? 128 + int(g_stop_signal) : 0;
 }
 
 cli::Command train_command() {

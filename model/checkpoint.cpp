@@ -55,7 +55,7 @@ json lineage_from(const Checkpoint& parent, const std::string& path) {
   return l;
 }
 
-void save_checkpoint(const std::string& path, const Checkpoint& ck) {
+static st::File checkpoint_file(const Checkpoint& ck) {
   st::File f;
   json mc = ck.model;
   f.metadata = {{"format", "wfc-checkpoint"},
@@ -69,8 +69,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
-  st::save(path, f);
+  return f;
 }
+
+std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ck) { return st::serialize(checkpoint_file(ck)); }
+
+void save_checkpoint(const std::string& path, const Checkpoint& ck) { st::save(path, checkpoint_file(ck)); }
 
 // The first tensor element that is NaN or infinite, or -1: such weights evaluate to NaN
 // everywhere, so they are refused on load instead of printing "-nan" with exit 0.

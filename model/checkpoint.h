@@ -50,6 +50,8 @@ torch::Tensor from_st_f32(const st::Tensor& s);  // the caller has checked dtype
 // The lineage of a run initialised from `parent` (loaded from `path`): the parent's own, then it.
 nlohmann::json lineage_from(const Checkpoint& parent, const std::string& path);
 
+// The file's bytes (what save_checkpoint writes), for a caller that commits it with other files.
+std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ck);
 void save_checkpoint(const std::string& path, const Checkpoint& ck);
 Checkpoint load_checkpoint(const std::string& path);  // throws InputError naming the file and fault
 

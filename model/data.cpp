@@ -54,9 +54,10 @@ std::vector<uint8_t> prepare_tokenizer(const TrainConfig& cfg, int vocab_size, c
   opt.model_type = cfg.tokenizer_type;
   opt.threads = std::max(1, cfg.threads);
   log("tokenizer: training " + cfg.tokenizer_type + " with " + std::to_string(vocab_size) + " pieces");
-  auto bytes = Tokenizer::train(corpus_files(cfg.train_files, cfg.data, "train.txt"), opt);
-  write_file_atomic(cached, bytes.data(), bytes.size());
-  return checked(bytes, cached);
+  const auto files = corpus_files(cfg.train_files, cfg.data, "train.txt");
+  auto bytes = checked(Tokenizer::train(files, opt), files.front());
+  write_file_atomic(cached, bytes.data(), bytes.size());  // cached only once it is known good
+  return bytes;
 }
 
 // FNV-1a: a cache key, not a security boundary.

@@ -15,6 +15,7 @@
 #include "model/evaluate.h"
 #include "model/file_io.h"
 #include "model/objective.h"
+#include "model/run_commit.h"
 #include "model/safetensors.h"
 #include "model/tokenizer.h"
 #include "model/torch_compat.h"
@@ -25,7 +26,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::string run_checkpoint_path(const std::string& out) { return (fs::path(out) / "ckpt.safetensors").string(); }
-std::string run_optimizer_path(const std::string& out) { return (fs::path(out) / "ckpt.optim.safetensors").string(); }
 
 // Linear warm-up, then cosine from lr to min_lr over the remaining steps.
 static double lr_at(const TrainConfig& c, int64_t step) {
@@ -41,13 +41,13 @@ struct OptimState {
   std::map<std::string, torch::Tensor> moments;
 };
 
-static void save_optim(const std::string& path, const OptimState& s) {
+static std::vector<uint8_t> serialize_optim(const OptimState& s) {
   st::File f;
   f.metadata = {{"format", "wfc-optimizer"}, {"format_version", "1"}, {"step", std::to_string(s.step)},
                 {"tokens_seen", std::to_string(s.tokens_seen)}, {"adam_t", std::to_string(s.adam_t)},
                 {"rng", s.rng}};
   for (const auto& [k, t] : s.moments) f.tensors.emplace(k, to_st_f32(t));
-  st::save(path, f);
+  return st::serialize(f);
 }
 
 static OptimState load_optim(const std::string& path) {
@@ -85,7 +85,8 @@ static void trim_metrics(const std::string& path, int64_t step) {
   write_file_atomic(path, kept);
 }
 
-int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, const TrainCallback& cb) {
+int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, const TrainCallback& cb,
+              const volatile std::sig_atomic_t* stop) {
   auto emit = [&](TrainEvent e) {
     if (cb) cb(e);
   };
@@ -94,8 +95,10 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   mc.validate();
   cfg.validate();
   if (cfg.objective == "ar") mc.mask = mask_name(MaskKind::Causal);  // what the baseline was trained with, for whoever opens it
-  fs::create_directories(cfg.out);
-  const std::string ck_path = run_checkpoint_path(cfg.out), opt_path = run_optimizer_path(cfg.out);
+  RunDir run(cfg.out);  // locked, stale temp files and uncommitted saves removed
+  if (run.removed_at_open() > 0)
+    say("run: removed " + std::to_string(run.removed_at_open()) + " leftover file(s) of an interrupted save");
+  const std::string ck_path = run_checkpoint_path(cfg.out);
   const std::string metrics_path = (fs::path(cfg.out) / "metrics.jsonl").string();
 
   if (cfg.threads > 0) torch::set_num_threads(cfg.threads);
@@ -112,15 +115,19 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   Checkpoint resumed;
   OptimState ostate;
   std::vector<uint8_t> tok_bytes;
+  int64_t committed_step = -1;  // the step of the unit on disk, for messages
   if (resume) {
-    if (!fs::exists(ck_path)) throw file_error(ck_path, "nothing to resume: no checkpoint in the run directory");
+    const auto unit = read_commit(cfg.out);
+    if (!unit) throw file_error(ck_path, "nothing to resume: no checkpoint in the run directory");
+    const std::string& opt_path = unit->optim_path;
     if (!fs::exists(opt_path)) throw file_error(opt_path, "cannot resume exactly: the optimizer state is missing");
-    resumed = load_checkpoint(ck_path);
+    resumed = load_checkpoint(unit->model_path);
     ostate = load_optim(opt_path);
-    if (ostate.step != resumed.step)
+    if (ostate.step != resumed.step)  // only a run written before commit manifests can get here
       throw file_error(opt_path, "optimizer state is at step " + std::to_string(ostate.step) + " but the checkpoint at step " +
                                      std::to_string(resumed.step) + " (a save was interrupted): HINT start a new run");
     tok_bytes = resumed.tokenizer;
+    committed_step = resumed.step;
   } else {
     tok_bytes = prepare_tokenizer(cfg, mc.vocab_size, say);
   }
@@ -163,10 +170,10 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     try {
       opt.load_state(ostate.moments, ostate.adam_t);
     } catch (const InputError& e) {
-      throw file_error(opt_path, e.what());
+      throw file_error(read_commit(cfg.out, false)->optim_path, e.what());
     }
-    trim_metrics(metrics_path, step);
   }
+  trim_metrics(metrics_path, step);  // a fresh run starts an empty file
 
   json eff = {{"model", mc}, {"train", cfg}, {"params", mc.param_count()}, {"device", dev.str()},
               {"threads", torch::get_num_threads()}, {"libtorch", compat::torch_version()},
@@ -196,12 +203,22 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     ck.lineage = lineage;
     ck.tokenizer = tok_bytes;
     for (auto& [n, p] : params) ck.params[n] = p.detach().to(torch::kCPU).clone();
-    save_checkpoint(ck_path, ck);
     std::ostringstream r;
     r << rng;
-    save_optim(opt_path, {step, tokens_seen, opt.t(), r.str(), opt.state()});
+    const auto model_bytes = serialize_checkpoint(ck);
+    const auto optim_bytes = serialize_optim({step, tokens_seen, opt.t(), r.str(), opt.state()});
+    try {
+      run.commit(step, 1, model_bytes, optim_bytes);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("train: saving step " + std::to_string(step) + " failed: " + e.what() + "; " +
+                               (committed_step >= 0 ? "the last committed checkpoint is " + ck_path + " (step " +
+                                                          std::to_string(committed_step) + ")"
+                                                    : "no checkpoint was committed yet"));
+    }
+    committed_step = step;
     emit({"checkpoint", ck_path, {}, step, cfg.steps});
   };
+  auto stop_asked = [&] { return stop && *stop != 0; };
 
   // ---- the loop
   const int T = mc.block_size;
@@ -209,7 +226,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   const auto t_start = t_last;
   const int64_t first_step = step;
   int64_t tokens_last = tokens_seen;
-  while (step < cfg.steps) {
+  while (step < cfg.steps && !stop_asked()) {
     const double lr = lr_at(cfg, step);
     auto ids = sample_windows(train_tokens, cfg.batch, T, rng).to(dev);   // [B,T]
     opt.zero_grad();
@@ -221,9 +238,9 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     }
     const double gnorm = opt.clip_grad_norm(cfg.grad_clip);
     if (!std::isfinite(rep.loss) || !std::isfinite(gnorm)) {
-      std::string last = fs::exists(ck_path) ? "the last good checkpoint is " + ck_path + " (step " +
-                                                    std::to_string(load_checkpoint(ck_path).step) + ")"
-                                              : "no checkpoint was written yet";
+      std::string last = committed_step >= 0 ? "the last good checkpoint is " + ck_path + " (step " +
+                                                   std::to_string(committed_step) + ")"
+                                             : "no checkpoint was written yet";
       throw std::runtime_error("train: " + std::string(!std::isfinite(rep.loss) ? "loss" : "gradient norm") +
                                " is not finite at step " + std::to_string(step + 1) + "; stopped without saving, " +
                                last + " (HINT lower --lr or raise --warmup)");
@@ -256,6 +273,11 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       net->train();
     }
     if ((cfg.ckpt_every > 0 && step % cfg.ckpt_every == 0) || step == cfg.steps) save();
+  }
+  if (stop_asked() && step < cfg.steps) {  // the step in flight is finished: keep it
+    if (committed_step != step) save();
+    emit({"stopped", ck_path, {}, step, cfg.steps});
+    return step;
   }
   emit({"done", ck_path, {}, step, cfg.steps});
   return step;

@@ -4,9 +4,11 @@
 //   tokenizer.model          trained once, reused by later runs in the same directory
 //   train.tokens, val.tokens token shards, reused while tokenizer and corpus are unchanged
 //   ckpt.safetensors         the model (a normal checkpoint: wfc view/generate/eval open it)
-//   ckpt.optim.safetensors   optimizer moments, step, RNG state: what --resume needs beyond it
+//   commit.json, commit/     the committed unit of model + optimizer state that --resume trusts
+//                            (model/run_commit.h): a kill or a full disk leaves the old or the new
 //   metrics.jsonl            one JSON object per log step and per evaluation
 #pragma once
+#include <csignal>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,7 +19,7 @@
 namespace wfc {
 
 struct TrainEvent {
-  std::string kind;        // "message" | "config" | "log" | "eval" | "checkpoint" | "done"
+  std::string kind;        // "message" | "config" | "log" | "eval" | "checkpoint" | "done" | "stopped"
   std::string text;        // message text, or the checkpoint path
   nlohmann::json data;     // the metrics line (log, eval) or the effective config (config)
   int64_t step = 0, steps = 0;
@@ -25,13 +27,15 @@ struct TrainEvent {
 };
 using TrainCallback = std::function<void(const TrainEvent&)>;
 
-// Paths inside a run directory.
+// The run's checkpoint: a hard link to the committed model.
 std::string run_checkpoint_path(const std::string& out);
-std::string run_optimizer_path(const std::string& out);
 
 // Trains from scratch (or from cfg.init_from), or continues exactly from the run directory's
 // checkpoint when `resume`. Returns the final step. Bad input throws InputError; a loss or
 // gradient that stops being finite throws std::runtime_error and leaves the last checkpoint alone.
-int64_t train(const ModelConfig& model, const TrainConfig& cfg, bool resume, const TrainCallback& cb);
+// When *stop becomes non-zero (a signal handler sets it), the step in flight is finished, saved,
+// and a "stopped" event names the checkpoint; train then returns that step.
+int64_t train(const ModelConfig& model, const TrainConfig& cfg, bool resume, const TrainCallback& cb,
+              const volatile std::sig_atomic_t* stop = nullptr);
 
 }  // namespace wfc

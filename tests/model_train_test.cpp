@@ -10,6 +10,7 @@
 #include "model/evaluate.h"
 #include "model/file_io.h"
 #include "model/objective.h"
+#include "model/run_commit.h"
 #include "model/trainer.h"
 #include "test_util.h"
 
@@ -153,21 +154,45 @@ TEST(Train, NonFiniteLossStopsAndKeepsTheLastCheckpoint) {
   for (const auto& [n, t] : ck.params) EXPECT_TRUE(torch::isfinite(t).all().item<bool>()) << n;
 }
 
-TEST(Train, ResumeRefusesAMissingOrMismatchedRun) {
+TEST(Train, ResumeRefusesAMissingOrAlteredRun) {
   const std::string dir = temp_dir();
   TrainConfig c = tiny_run(dir, "wfc");
   expect_input_error([&] { train(tiny_model(), c, true, nullptr); }, {"ckpt.safetensors", "nothing to resume"});
   write_tokenizer(dir);
   c.steps = 4;
   train(tiny_model(), c, false, nullptr);
-  // An optimizer state from another step means a save was interrupted: refuse, with a hint.
-  const std::string opt = run_optimizer_path(dir);
-  std::filesystem::copy_file(opt, opt + ".keep");
+  // The committed unit is what --resume trusts: an optimizer state changed after its commit is named.
+  const auto unit = read_commit(dir);
+  ASSERT_TRUE(unit);
+  EXPECT_EQ(unit->step, 4);
+  const auto good = read_file_bytes(unit->optim_path);
+  auto bad = good;
+  bad[bad.size() - 3] ^= 0x40;
+  write_file_atomic(unit->optim_path, bad.data(), bad.size());
   c.steps = 6;
-  c.ckpt_every = 0;
-  train(tiny_model(), c, true, nullptr);  // now at step 6
-  std::filesystem::rename(opt + ".keep", opt);  // optimizer state of step 4
-  expect_input_error([&] { train(tiny_model(), c, true, nullptr); }, {"ckpt.optim.safetensors", "step 4", "step 6"});
+  expect_input_error([&] { train(tiny_model(), c, true, nullptr); }, {unit->optim_path, "content hash"});
+  write_file_atomic(unit->optim_path, good.data(), good.size());
+  EXPECT_EQ(train(tiny_model(), c, true, nullptr), 6);
+}
+
+// A stop request (what SIGINT/SIGTERM set) finishes the step in flight, commits it and returns.
+TEST(Train, StopRequestSavesTheStepInFlight) {
+  const std::string dir = temp_dir();
+  write_tokenizer(dir);
+  TrainConfig c = tiny_run(dir, "ar");
+  c.steps = 30;
+  volatile std::sig_atomic_t stop = 0;
+  std::string stopped_at;
+  const int64_t step = train(tiny_model(), c, false, [&](const TrainEvent& e) {
+    if (e.kind == "log" && e.step == 7) stop = SIGINT;
+    if (e.kind == "stopped") stopped_at = e.text + " " + std::to_string(e.step);
+  }, &stop);
+  EXPECT_EQ(step, 7);
+  EXPECT_EQ(stopped_at, run_checkpoint_path(dir) + " 7");
+  EXPECT_EQ(load_checkpoint(run_checkpoint_path(dir)).step, 7);
+  EXPECT_EQ(read_commit(dir)->step, 7);
+  EXPECT_EQ(metrics(dir, "eval").size(), 0u) << "a stop is not the end of the run";
+  EXPECT_EQ(train(tiny_model(), c, true, nullptr), 30);
 }
 
 TEST(Train, ConfigRejectsUnknownFieldsAndBadValues) {
