@@ -1,15 +1,58 @@
 // wfc info CHECKPOINT: what a checkpoint holds, without running it.
+// wfc info --system: the BLAS, its kernel, threads and OpenMP wait policy this process runs with.
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "app/commands.h"
+#include "model/blas_runtime.h"
 #include "model/checkpoint.h"
 #include "model/tokenizer.h"
 
 namespace wfc::app {
 
+static int run_system(const cli::Args& a) {
+  const blas::Info b = blas::info();
+  const std::string cpu = blas::best_core();
+  if (a.on("json")) {
+    nlohmann::json j = {{"torch", TORCH_VERSION},
+                        {"blas_library", b.library},
+                        {"blas_config", b.config},
+                        {"blas_core", b.core},
+                        {"blas_core_env", b.coretype_env},
+                        {"blas_core_chosen_by", b.chosen_by},
+                        {"blas_core_best_for_cpu", cpu.empty() ? "OpenBLAS's choice" : cpu},
+                        {"blas_threads", b.blas_threads},
+                        {"blas_parallel", b.blas_parallel},
+                        {"torch_threads", torch::get_num_threads()},
+                        {"omp_wait_policy", b.wait_policy},
+                        {"sgemm_self_test_error", b.self_test}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  auto row = [](const char* k) -> std::ostream& { return std::cout << std::left << std::setw(18) << k; };
+  const char* parallel[] = {"sequential", "pthreads", "OpenMP"};
+  row("torch") << TORCH_VERSION << "\n";
+  row("BLAS library") << (b.library.empty() ? "(no sgemm_ found)" : b.library) << "\n";
+  row("BLAS config") << (b.config.empty() ? "(not OpenBLAS)" : b.config) << "\n";
+  row("BLAS core") << (b.core.empty() ? "(unknown)" : b.core) << ", chosen by " << b.chosen_by << "\n";
+  row("best for this CPU") << (cpu.empty() ? "OpenBLAS's own choice" : cpu) << "\n";
+  row("BLAS threads") << b.blas_threads << " ("
+                      << (b.blas_parallel >= 0 && b.blas_parallel <= 2 ? parallel[b.blas_parallel] : "unknown") << ")\n";
+  row("torch threads") << torch::get_num_threads() << "\n";
+  row("OMP_WAIT_POLICY") << b.wait_policy << "\n";
+  row("sgemm self-test") << (b.self_test < 0 ? "not run (no sgemm_)"
+                                            : (b.self_test <= blas::kSelfTestTolerance ? "ok" : "FAILED"))
+                         << " (max relative error " << b.self_test << ")\n";
+  return 0;
+}
+
 static int run_info(const cli::Args& a) {
+  if (a.on("system")) {
+    if (!a.positional.empty()) throw cli::UsageError("--system takes no checkpoint");
+    return run_system(a);
+  }
+  if (a.positional.empty()) throw cli::UsageError("a checkpoint is required (or --system)");
   const std::string path = a.positional.at(0);
   Checkpoint ck = load_checkpoint(path);
   const auto& m = ck.model;
@@ -65,10 +108,12 @@ static int run_info(const cli::Args& a) {
 cli::Command info_command() {
   cli::Command c;
   c.name = "info";
-  c.usage = "wfc info CHECKPOINT [--json]";
+  c.usage = "wfc info CHECKPOINT [--json] | wfc info --system [--json]";
   c.summary = "print a checkpoint's config, parameter count, vocabulary, step and tokens seen";
-  c.flags = {{"json", "", "print JSON instead of a table", true}};
-  c.min_positional = c.max_positional = 1;
+  c.flags = {{"json", "", "print JSON instead of a table", true},
+             {"system", "", "print the BLAS library, its kernel, threads and OpenMP wait policy instead", true}};
+  c.min_positional = 0;
+  c.max_positional = 1;
   c.run = run_info;
   return c;
 }

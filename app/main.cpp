@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "model/blas_runtime.h"
 #include "model/errors.h"
 
 using namespace wfc;
@@ -28,6 +29,16 @@ static void print_overview(std::ostream& o, const std::vector<cli::Command>& cmd
 }
 
 int main(int argc, char** argv) {
+  {
+    // Before anything touches BLAS or OpenMP (may re-execute the binary). The lab's worker must
+    // never spin in OpenMP barriers against the UI thread: libgomp reads the policy at load time.
+    const std::string a1 = argc < 2 ? "" : argv[1];
+    const bool lab = a1.empty() || a1 == "view" ||
+                     (a1[0] == '-' && a1 != "--help" && a1 != "-h" && a1 != "--version");
+    blas::Setup setup;
+    if (lab) setup.wait_policy = "passive";
+    blas::select_kernel(argv, setup);
+  }
   const auto cmds = all_commands();
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string name = "view";
