@@ -10,7 +10,7 @@
 #include "model/json_io.h"
 #include "model/numbers.h"
 #include "model/train_config.h"
-#include "viz/session_script.h"
+#include "app/session_script.h"
 
 namespace {
 
