@@ -72,9 +72,9 @@ viz::LabSettings settings_from(const cli::Args& a, viz::LabSettings s) {
     if (a.values.count(n)) read_flag(a, n, v);
   }, s);
   try {
-    s.engine.validate();
     // From the command line a tolerance of 0 would never stop (sessions may step with it).
     if (a.values.count("tol")) num::check_float(s.engine.tol, "tol", num::above(0));
+    s.engine.validate();
   } catch (const InputError& e) {
     throw cli::UsageError(std::string("option --") + e.what());
   }

@@ -147,7 +147,7 @@ TEST(Export, BadScriptsFailOnTheirLineAndWriteNothing) {
     std::string script, needle;
   } cases[] = {
       {"prompt The jury\nframe\nwobble 3\n", ":3: unknown action 'wobble'"},
-      {"prompt The jury\nconverge\nframe\ncollapse 900 full\nframe\n", ":4: position 900 is not in the future"},
+      {"prompt The jury\nconverge\nframe\ncollapse 900 full\nframe\n", ":4: collapse: position 900 is not in the future"},
       {"prompt The jury\nstep x3\n", ":2: step: expected an integer in [1, 100000], got 'x3'"},
       {"prompt The jury\ncollapse 5 partial 1.5\n", ":2: alpha: expected a number in [0, 1], got '1.5'"},
       {"prompt The jury\nfuture 9999999999999999999999\n", ":2: future: expected an integer in [1, 4096], got '9999999999999999999999' (too large)"},

@@ -48,7 +48,7 @@ TEST(Tokenizer, TrainingIsDeterministic) {
 TEST(Tokenizer, BadInputIsAnInputError) {
   expect_input_error([] { Tokenizer::from_bytes({1, 2, 3, 4}); }, {"tokenizer"});
   expect_input_error([] { Tokenizer::train({"/nonexistent/corpus.txt"}, TokenizerOptions{}); },
-                     {"tokenizer"});
+                     {"/nonexistent/corpus.txt"});  // the message names the file
   TokenizerOptions o;
   o.model_type = "wordpiece";
   expect_input_error([&] { Tokenizer::train({data_path("tiny.txt")}, o); }, {"wordpiece"});
