@@ -71,7 +71,7 @@ std::vector<CorpusFile> expand_corpus_list(const std::string& list, const std::s
       continue;
     }
     glob_t g{};
-    const int rc = ::glob(name.c_str(), GLOB_ERR, nullptr, &g);  // sorted; no shell, no ~ or $
+    const int rc = ::glob(name.c_str(), 0, nullptr, &g);  // sorted; no shell, no ~ or $
     std::vector<std::string> matches;
     if (rc == 0)
       for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);

@@ -137,7 +137,7 @@ TEST(Data, SameSizeEditRebuildsTheShard) {
 
   // Another tokenizer on the same text: a new key too.
   TokenizerOptions o;
-  o.vocab_size = 300;
+  o.vocab_size = 350;
   const auto other = Tokenizer::train({data_path("tiny.txt")}, o);
   Log d;
   const TokenView third = encode_corpus({corpus}, Tokenizer::from_bytes(other), other, cache, d.fn(), 2);
@@ -258,6 +258,8 @@ TEST(Data, ParallelTokenisationDoesNotDependOnThreads) {
   Tokenizer tok = Tokenizer::from_bytes(tiny_tokenizer());
   Log l1, l3;
   const std::vector<std::string> files = {d + "/big.txt", d + "/small.txt"};
+  fs::create_directories(d + "/one");
+  fs::create_directories(d + "/three");
   const TokenView a = encode_corpus(files, tok, tiny_tokenizer(), d + "/one/train.tokens", l1.fn(), 1);
   const TokenView b = encode_corpus(files, tok, tiny_tokenizer(), d + "/three/train.tokens", l3.fn(), 3);
   EXPECT_GT(a.size(), 500'000);
@@ -296,7 +298,7 @@ TEST(Data, EmptyCorpusIsOneLine) {
   expect_input_error([&] { encode(d + "/empty.txt", d + "/train.tokens", log); }, {d + "/empty.txt", "holds no text"});
   EXPECT_FALSE(fs::exists(d + "/train.tokens"));
   TokenizerOptions o;
-  o.vocab_size = 300;
+  o.vocab_size = 350;
   expect_input_error([&] { Tokenizer::train({d + "/empty.txt"}, o); }, {d + "/empty.txt", "holds no text"});
   expect_input_error([&] { Tokenizer::train({d + "/blank.txt"}, o); }, {d + "/blank.txt", "holds no text"});
 }
@@ -312,7 +314,7 @@ TEST(Data, TokenizerIsSavedOnlyOnceValidated) {
   // Far more pieces than 50 KB of text can fill: refused, and nothing is left to block the next run.
   expect_input_error([&] { prepare_tokenizer(c, 20000, log.fn()); }, {"tiny.txt", "pieces", "20000", "nothing was saved"});
   EXPECT_FALSE(fs::exists(c.out + "/tokenizer.model"));
-  const auto bytes = prepare_tokenizer(c, 300, log.fn());
-  EXPECT_EQ(Tokenizer::from_bytes(bytes).vocab_size(), 300);
+  const auto bytes = prepare_tokenizer(c, 350, log.fn());
+  EXPECT_EQ(Tokenizer::from_bytes(bytes).vocab_size(), 350);
   EXPECT_EQ(read_file_bytes(c.out + "/tokenizer.model"), bytes);
 }
