@@ -11,13 +11,16 @@ namespace wfc {
 struct TokenizerOptions {
   int vocab_size = 4096;             // pieces, including <unk>, <s>, </s> and 256 byte pieces
   std::string model_type = "bpe";    // "bpe" | "unigram"
-  int max_sentences = 2'000'000;     // lines sampled for training
+  int max_sentences = 2'000'000;     // lines sampled for training (by sentencepiece)
+  uint64_t max_bytes = 64ull << 20;  // text read for training: a larger corpus is evenly thinned to
+                                     //   this many bytes first, so training memory stays bounded
   int threads = 2;                   // trainer threads
 };
 
 class Tokenizer {
  public:
-  // Trains on the given text files (one sentence per line) and returns the serialized model.
+  // Trains on the given text files (one sentence per line, streamed; blank lines skipped) and
+  // returns the serialized model. Text with no line to learn from is an InputError naming it.
   static std::vector<uint8_t> train(const std::vector<std::string>& files, const TokenizerOptions& opt);
   static Tokenizer from_bytes(const std::vector<uint8_t>& model);  // throws InputError
 

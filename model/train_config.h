@@ -13,8 +13,8 @@ struct TrainConfig {
   // ---- what and where
   std::string objective = "wfc";      // "wfc" | "ar" (the autoregressive baseline: causal, one pass)
   std::string data = "data/brown";    // corpus directory holding train.txt and val.txt
-  std::string train_files = "";       // comma-separated text files instead of DATA/train.txt
-  std::string val_files = "";         // comma-separated text files instead of DATA/val.txt
+  std::string train_files = "";       // comma-separated files, directories, globs instead of DATA/train.txt
+  std::string val_files = "";         // comma-separated files, directories, globs instead of DATA/val.txt
   std::string out = "runs/wfc";       // run directory: tokenizer, token shards, checkpoints, metrics
   std::string tokenizer = "";         // reuse this tokenizer (.model or a checkpoint); "" = OUT/tokenizer.model, trained once
   std::string tokenizer_type = "bpe"; // "bpe" | "unigram", when a tokenizer is trained

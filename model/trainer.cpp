@@ -177,7 +177,8 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
 
   json eff = {{"model", mc}, {"train", cfg}, {"params", mc.param_count()}, {"device", dev.str()},
               {"threads", torch::get_num_threads()}, {"libtorch", compat::torch_version()},
-              {"train_tokens", train_tokens.size()}, {"val_tokens", val_tokens.size()}};
+              {"train_tokens", train_tokens.size()}, {"val_tokens", val_tokens.size()},
+              {"corpus", {{"train", describe(train_tokens)}, {"val", describe(val_tokens)}}}};
   emit({"config", "", eff, step, cfg.steps});
 
   EvalOptions eo;

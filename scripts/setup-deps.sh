@@ -9,7 +9,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 PKGS=(build-essential cmake ninja-build ccache pkg-config git
       libtorch-dev libimgui-dev libglfw3-dev libgtest-dev libepoxy-dev libstb-dev nlohmann-json3-dev
       libopenblas0-openmp
-      libprotobuf-dev protobuf-compiler dpkg-dev
+      libprotobuf-dev protobuf-compiler dpkg-dev libssl-dev
       libegl-dev libegl-mesa0 libgl1-mesa-dri
       xvfb xauth xdotool imagemagick fonts-jetbrains-mono
       nodejs npm openssl)
