@@ -39,7 +39,11 @@ std::vector<std::string> corpus_files(const std::string& list, const std::string
     out.push_back(f);
     return out;
   }
-  for (auto& f : expand_corpus_list(list, option)) out.push_back(std::move(f.path));
+  try {
+    for (auto& f : expand_corpus_list(list, option)) out.push_back(std::move(f.path));
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + "; " + hint);  // how this command's user names files
+  }
   return out;
 }
 
