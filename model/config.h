@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "model/engine_config.h"
+
 namespace wfc {
 
 struct ModelConfig {
@@ -14,8 +16,7 @@ struct ModelConfig {
   int n_embd = 256;                   // width C of every row's embedding
   std::string pos = "rotary";         // "rotary" (relative, RESEARCH.md) | "learned" (absolute table)
   float rope_base = 10000.0f;         // rotary frequency base
-  std::string mask = "block";         // "none" | "causal" | "block" (past causal, future two-way) |
-                                      // "held" (causal + held future rows seen both ways) | "lookahead"
+  std::string mask = mask_name(MaskKind::Block);  // one of kMasks' names except "checkpoint"
   int lookahead = 8;                  // with mask=lookahead: a row sees at most this many rows to its right
   std::string readout = "shifted";    // "shifted": row i reads out token i+1 (as AR) | "same": token i
   bool held_embedding = false;        // add a learned vector to held future rows (collapsed, partial,

@@ -7,6 +7,11 @@
 
 namespace wfc {
 
+// Convergence defaults, written once: the engine, `wfc eval` and training's evaluation read them.
+inline constexpr int kDefaultFuture = 16;      // future rows after the past
+inline constexpr int kDefaultMaxIters = 32;    // iterations a (re-)convergence may take
+inline constexpr double kDefaultTol = 1e-3;    // converged when the stop metric is under this
+
 // Attention masks: this table is the one list of their names and what each means; the model
 // config, the engine, the network, the flags, session scripts and the lab all read it.
 enum class MaskKind { Checkpoint, Block, Held, Causal, Lookahead, None };
@@ -44,10 +49,10 @@ MaskKind parse_mask(const std::string& name, const std::string& what, bool model
 // How the refinement engine runs a window. visit() lists every field once, with its flag help:
 // the flags and --help of view, generate and eval are generated from it.
 struct EngineConfig {
-  int future = 16;                 // future rows kept after the past (the speculation horizon)
+  int future = kDefaultFuture;     // future rows kept after the past (the speculation horizon)
   float eta = 1.0f;                // step size of x += eta * v(x); < 1 damps
-  int max_iters = 32;              // converge() gives up after this many iterations
-  float tol = 1e-3f;               // converged when the stop metric is under this
+  int max_iters = kDefaultMaxIters;  // converge() gives up after this many iterations
+  float tol = float(kDefaultTol);  // converged when the stop metric is under this
   std::string stop_on = "kl";      // "kl": max KL between successive rows | "update": max ||dx||/||x||
   bool pin_past = true;            // false: past rows drift (are re-contextualised) too
   MaskKind mask = MaskKind::Checkpoint;  // attention mask (Checkpoint = the checkpoint's own)

@@ -19,15 +19,16 @@
 #include <string>
 #include <vector>
 
+#include "model/engine_config.h"
 #include "model/network.h"
 
 namespace wfc {
 
 struct EvalOptions {
   int windows = 64;          // evaluation windows, evenly spaced over the held-out tokens
-  int future = 16;           // future rows per window
-  int max_iters = 32;        // refinement cap per (re-)convergence
-  float tol = 1e-3f;         // KL stop threshold
+  int future = kDefaultFuture;  // future rows per window
+  int max_iters = kDefaultMaxIters;  // refinement cap per (re-)convergence
+  float tol = float(kDefaultTol);  // KL stop threshold
   float eta = 1.0f;          // feedback step size
   int reconverge = 4;        // mint-and-reconverge rounds per window
   int batch = 16;            // windows run at once (memory: batch * T * V floats)

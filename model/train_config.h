@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/config.h"
+#include "model/engine_config.h"
 
 namespace wfc {
 
@@ -48,9 +49,9 @@ struct TrainConfig {
   // ---- evaluation and bookkeeping
   int eval_every = 250;               // steps between evaluations on the validation split (0 = end only)
   int eval_windows = 64;              // held-out windows per evaluation
-  int eval_future = 16;               // future rows in an evaluation window
-  int eval_max_iters = 32;            // refinement cap at evaluation
-  double eval_tol = 1e-3;             // converged when max KL between successive future rows < this
+  int eval_future = kDefaultFuture;   // future rows in an evaluation window
+  int eval_max_iters = kDefaultMaxIters;  // refinement cap at evaluation
+  double eval_tol = kDefaultTol;      // converged when max KL between successive future rows < this
   int eval_reconverge = 4;            // mint-and-reconverge rounds per evaluation window
   int ckpt_every = 500;               // steps between checkpoints (always one at the end)
   int log_every = 10;                 // steps between metrics lines
