@@ -202,7 +202,7 @@ std::string LabSession::collapse_at(int64_t pos, Pick how, int token) {
 }
 
 int LabSession::mint() {
-  const int64_t pos = engine_->offset() + engine_->n_past();
+  const int64_t pos = engine_->position(engine_->n_past());
   const int t = engine_->mint();
   record(action(ScriptAction::Mint));
   pending_event_ = viz::TimelineRow::Mint;
@@ -279,7 +279,7 @@ void LabSession::dispatch(const LabCommand& c) {
       begin("next");
       std::string label;
       for (const auto& ch : choices) {
-        const int64_t pos = engine_->offset() + ch.pos;
+        const int64_t pos = engine_->position(ch.pos);
         if (ch.partial) {
           note_collapse(pos);
           const int t = engine_->collapse_partial(ch.pos, ch.alpha);
@@ -323,7 +323,7 @@ void LabSession::dispatch(const LabCommand& c) {
       break;
     }
     case CmdKind::Mint: {
-      const int64_t first = engine_->offset() + engine_->n_past();
+      const int64_t first = engine_->position(engine_->n_past());
       if (engine_->n_past() >= engine_->length()) throw InputError("mint: there is no future row");
       begin("mint " + std::to_string(first));
       if (engine_->status()[engine_->n_past()] != RowStatus::Collapsed) {

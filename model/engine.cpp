@@ -216,7 +216,7 @@ StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, dou
 StepReport Engine::snapshot() const { return report({}, {}, 0.0); }
 
 int Engine::future_row(int64_t pos, const char* what) const {
-  const int64_t first = offset_ + n_past_, end = offset_ + length();
+  const int64_t first = position(n_past_), end = position(length());
   if (pos < first || pos >= end)
     throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the future (positions " +
                      std::to_string(first) + ".." + std::to_string(end - 1) + ")");

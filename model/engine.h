@@ -69,6 +69,7 @@ class Engine {
   // Tokens slid out of the window since reset(): window row i is absolute position offset() + i.
   // The one place the slide is counted; everything outside works in absolute positions.
   int64_t offset() const { return offset_; }
+  int64_t position(int row) const { return offset_ + row; }  // absolute position of window row `row`
   // The window row of absolute position `pos`, which must be a future row; else InputError
   // "WHAT: position POS is not in the future (positions A..B)".
   int future_row(int64_t pos, const char* what) const;

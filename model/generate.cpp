@@ -9,21 +9,21 @@ PlayRound play_round(Engine& engine, const Policy& policy, Pick pick, int max_mi
   const StepReport snap = engine.snapshot();
   bool full = false;
   for (const auto& c : policy.choose(snap.entropy, snap.status, snap.n_past)) {
-    RoundCollapse rc{engine.offset() + c.pos, c.partial, c.alpha};
+    RoundCollapse rc{engine.position(c.pos), c.partial, c.alpha};
     rc.token = c.partial ? engine.collapse_partial(c.pos, c.alpha) : engine.collapse(c.pos, pick);
     full |= !c.partial;
     out.collapses.push_back(rc);
   }
   const int first = engine.n_past();
   if (!full && first < engine.length() && engine.status()[first] != RowStatus::Collapsed) {
-    RoundCollapse rc{engine.offset() + first};
+    RoundCollapse rc{engine.position(first)};
     rc.token = engine.collapse(first, pick);
     rc.forced = true;
     out.collapses.push_back(rc);
   }
   while (int(out.minted.size()) < max_mint && engine.n_past() < engine.length() &&
          engine.status()[engine.n_past()] == RowStatus::Collapsed) {
-    if (out.minted.empty()) out.first_minted = engine.offset() + engine.n_past();
+    if (out.minted.empty()) out.first_minted = engine.position(engine.n_past());
     out.minted.push_back(engine.mint());
   }
   return out;

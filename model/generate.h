@@ -12,7 +12,7 @@
 
 namespace wfc {
 
-// What one round did, in absolute positions (Engine::offset() + window row).
+// What one round did, in absolute positions (Engine::position(window row)).
 struct RoundCollapse {
   int64_t pos = -1;
   bool partial = false;
