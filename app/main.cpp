@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "wfc " << name << ": " << e.what() << "\n";
     return 2;
+  } catch (const EnvError& e) {
+    std::cerr << "wfc " << name << ": " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::string m = e.what();
     if (auto nl = m.find('\n'); nl != std::string::npos) m = m.substr(0, nl);  // c10 adds a backtrace

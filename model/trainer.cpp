@@ -211,7 +211,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     try {
       run.commit(step, 1, model_bytes, optim_bytes);
     } catch (const std::exception& e) {
-      throw std::runtime_error("train: saving step " + std::to_string(step) + " failed: " + e.what() + "; " +
+      throw EnvError("saving step " + std::to_string(step) + " failed: " + e.what() + "; " +
                                (committed_step >= 0 ? "the last committed checkpoint is " + ck_path + " (step " +
                                                           std::to_string(committed_step) + ")"
                                                     : "no checkpoint was committed yet"));

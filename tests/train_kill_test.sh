@@ -72,6 +72,7 @@ left="$(ls "$RUN" "$RUN/commit" | grep -c '\.tmp\.')"
 rc=$?; ERR="$(cat "$WORK/.stderr")"
 [ $rc = 1 ] && ok "a save on a full disk fails (exit 1)" || bad "full disk: exit $rc, want 1: $ERR"
 expect_contains "$ERR" "saving step $((STEPS+1)) failed" "the message names the step it could not save"
+case "$ERR" in *"internal error"*) bad "a full disk is not an internal error: $ERR" ;; *) ok "a full disk is not called an internal error" ;; esac
 expect_contains "$ERR" "the last committed checkpoint is $RUN/ckpt.safetensors (step $STEPS)" "and the checkpoint that stays"
 echo "  full disk: $(tail -1 <<<"$ERR")"
 [ "$(grep -o '"step": [0-9]*' "$RUN/commit.json")" = "\"step\": $STEPS" ] && ok "the manifest still names step $STEPS" || bad "manifest: $(cat "$RUN/commit.json")"
