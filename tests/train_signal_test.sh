@@ -49,8 +49,10 @@ RUN="$WORK/run-twice"
 expect_rc 0 "a committed step-2 checkpoint to keep" -- "$WFC" train "${TINY[@]}" --batch 384 --out "$RUN" --steps 2 --tokenizer "$TOK"
 "$WFC" train --out "$RUN" --resume --steps 100000 >"$WORK/out.txt" 2>"$WORK/err.txt" &
 pid=$!
-wait_for_line "$WORK/err.txt" '^resuming at step' $pid
-sleep 0.2
+# Wait for the first step this process ran, so that the loop is running: a signal that lands
+# while the run is still loading ends it before any step, printing "stopped by" at once (under
+# load that made this test flaky when it waited for "resuming at step" and 0.2 s).
+wait_for_line "$WORK/err.txt" '^step 3/' $pid
 kill -INT $pid; sleep 0.05; t0=$(date +%s%N); kill -INT $pid
 wait $pid; rc=$?
 dt="$(( ($(date +%s%N) - t0) / 1000000 )) ms"
