@@ -18,16 +18,33 @@ ArDecodeStats ar_decode(Network& net, const std::vector<int>& prompt, int n_toke
   const auto dev = net->wte->weight.device();
   ArDecodeStats s;
   std::vector<int> ctx(prompt.end() - std::min<size_t>(prompt.size(), size_t(T - 1)), prompt.end());
-  std::vector<torch::Tensor> K, V;  // per block [1,H,ctx,D], rotary applied
+  // Keys and values live in window-sized buffers per block [1,H,T,D] (rotary applied); a step writes
+  // its row in place and attends to a view of the filled part, so no step copies the cache.
+  std::vector<torch::Tensor> Kbuf, Vbuf, K, V;
   torch::Tensor h_last;             // [C] final hidden state of the last context row
   auto prefill = [&] {
     auto ids = torch::tensor(std::vector<int64_t>(ctx.begin(), ctx.end()), torch::kLong).to(dev).unsqueeze(0);  // [1,n]
     auto none = torch::zeros_like(ids, torch::kBool);
+    std::vector<torch::Tensor> k, v;
+    auto h = net->stack_rows(net->embed_tokens(ids), 0, {}, {}, net->attention_mask(none, mask_name(MaskKind::Causal)),
+                             &k, &v);  // [1,n,C]
+    const int64_t n = ids.size(1);
+    if (Kbuf.empty())
+      for (size_t l = 0; l < k.size(); ++l) {
+        auto shape = k[l].sizes().vec();
+        shape[2] = T;
+        Kbuf.push_back(torch::empty(shape, k[l].options()));  // [1,H,T,D]
+        Vbuf.push_back(torch::empty(shape, v[l].options()));
+      }
     K.clear();
     V.clear();
-    auto h = net->stack_rows(net->embed_tokens(ids), 0, {}, {}, net->attention_mask(none, mask_name(MaskKind::Causal)),
-                             &K, &V);  // [1,n,C]
-    h_last = h[0][h.size(1) - 1];
+    for (size_t l = 0; l < k.size(); ++l) {
+      Kbuf[l].narrow(2, 0, n).copy_(k[l]);
+      Vbuf[l].narrow(2, 0, n).copy_(v[l]);
+      K.push_back(Kbuf[l].narrow(2, 0, n));  // [1,H,n,D]
+      V.push_back(Vbuf[l].narrow(2, 0, n));
+    }
+    h_last = h[0][n - 1];
     ++s.prefills;
   };
   prefill();
@@ -55,8 +72,10 @@ ArDecodeStats ar_decode(Network& net, const std::vector<int>& prompt, int n_toke
     std::vector<torch::Tensor> k, v;
     auto h = net->stack_rows(x, pos, K, V, {}, &k, &v);  // [1,1,C]: the new row sees every cached row
     for (size_t l = 0; l < K.size(); ++l) {
-      K[l] = torch::cat({K[l], k[l]}, 2);  // [1,H,pos+1,D]
-      V[l] = torch::cat({V[l], v[l]}, 2);
+      Kbuf[l].narrow(2, pos, 1).copy_(k[l]);
+      Vbuf[l].narrow(2, pos, 1).copy_(v[l]);
+      K[l] = Kbuf[l].narrow(2, 0, pos + 1);  // [1,H,pos+1,D]
+      V[l] = Vbuf[l].narrow(2, 0, pos + 1);
     }
     h_last = h[0][0];
   }
