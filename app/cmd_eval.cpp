@@ -23,6 +23,7 @@ static int run_eval(const cli::Args& a) {
   o.future = ec.future;
   o.max_iters = ec.max_iters;
   o.tol = ec.tol;
+  o.cache_past = ec.cache_past;
   o.reconverge = a.int32("reconverge", {0, 10'000});
   o.ahead = a.int32("ahead", {0, 65'535});  // 0 = off
   o.ahead = std::min(o.ahead, o.future);  // a short future probes its last row
@@ -130,7 +131,7 @@ cli::Command eval_command() {
              {"threads", "2", "intra-op CPU threads", false, "N"},
              {"device", "auto", "auto | cpu | cuda", false, "D"},
              {"json", "", "print the results as JSON", true}};
-  for (auto& f : setting_flags({"future", "max_iters", "tol"})) c.flags.push_back(f);
+  for (auto& f : setting_flags({"future", "max_iters", "tol", "cache_past"})) c.flags.push_back(f);
   c.min_positional = 1;
   c.max_positional = 8;
   c.run = run_eval;

@@ -75,7 +75,7 @@ cli::Command view_command() {
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},
              {"quit-after", "0", "close by itself after this many seconds (0: run until closed)", false, "S"}};
   for (auto& f : setting_flags({"policy", "threshold", "budget", "alpha", "future", "max_iters", "tol", "temperature",
-                                 "seed", "pin_past", "mask"}))
+                                 "seed", "pin_past", "cache_past", "mask"}))
     c.flags.push_back(f);
   c.run = run_view;
   return c;

@@ -63,6 +63,7 @@ void LabSession::apply_settings(const viz::LabSettings& st) {
     c.sample_top_k = st.engine.sample_top_k;
     c.sample_top_p = st.engine.sample_top_p;
     c.pin_past = st.engine.pin_past;
+    c.cache_past = st.engine.cache_past;
     c.mask = st.engine.mask;
   }
 }

@@ -56,15 +56,34 @@ bool Engine::may_change(int i) const {
   }
 }
 
+bool Engine::one_hot(int i) const {
+  return tokens_[i] >= 0 && (status_[i] == RowStatus::Collapsed || (status_[i] == RowStatus::Past && !may_change(i)));
+}
+
+bool Engine::in_focus(int i) const { return focus_ == 0 || i < n_past_ + focus_; }
+
+int Engine::rows_to_run() const {
+  // Rows after the focus may be left alone only when no row inside it can see them.
+  const int L = length();
+  if (focus_ == 0 || n_past_ + focus_ >= L) return L;
+  const int end = n_past_ + focus_;
+  const MaskKind kind = mask_kind();
+  if (kind == MaskKind::Causal) return end;
+  if (kind == MaskKind::Held) {
+    for (int i = end; i < L; ++i)
+      if (status_[i] != RowStatus::Free) return L;  // a held row is seen by every future row
+    return end;
+  }
+  return L;
+}
+
 torch::Tensor Engine::embed_rows(const torch::Tensor& p, const torch::Tensor& held) const {
   // Rows known to be one-hot (pinned past, collapsed) are looked up: bit-identical to onehot @ E
   // and it keeps the V-wide matmul to the few soft rows.
   const int L = int(p.size(0));
   std::vector<int64_t> hard, hard_tok, soft;
   for (int i = 0; i < L; ++i) {
-    const bool one_hot = tokens_[i] >= 0 && (status_[i] == RowStatus::Collapsed ||
-                                             (status_[i] == RowStatus::Past && !may_change(i)));
-    if (one_hot) {
+    if (one_hot(i)) {
       hard.push_back(i);
       hard_tok.push_back(tokens_[i]);
     } else {
@@ -99,30 +118,49 @@ torch::Tensor Engine::readout_probs(const torch::Tensor& p, const torch::Tensor&
                                     int start) {
   // Feedback for rows [start, L): fb [L-start, V]. x0 = embed_rows(p, held) [L,C].
   const int L = int(p.size(0));
-  auto x = x0.unsqueeze(0);                                              // [1,L,C]
   auto future = (torch::arange(L, torch::TensorOptions().device(dev_)) >= n_past_).unsqueeze(0);  // [1,L]
-  auto h = net_->stack(x, net_->attention_mask(future, mask_name(mask_kind()), held))[0];  // [L,C]
+  auto allowed = net_->attention_mask(future, mask_name(mask_kind()), held);    // [1,1,L,L] or undefined
+  // Final hidden states of rows [h0, L): with a cached past only the rows after it are run.
+  int h0 = 0;
+  torch::Tensor h;                                                                // [L-h0,C]
+  if (past_cacheable()) h = past_cache_.run(net_, x0, tokens_, n_past_, mask_kind(), allowed, h0);
+  else h = net_->stack(x0.unsqueeze(0), allowed)[0];
+  auto hidden = [&](int a, int n) {                                               // rows [a, a+n) -> [n,C]
+    if (a >= h0) return h.narrow(0, a - h0, n);
+    return torch::cat({past_cache_.h_before().unsqueeze(0), h.narrow(0, 0, n - 1)}, 0);  // a = h0 - 1
+  };
   if (net_->cfg.readout == "same")
-    return torch::softmax(net_->readout(h.narrow(0, start, L - start)), -1);  // [L-start,V]
+    return torch::softmax(net_->readout(hidden(start, L - start)), -1);           // [L-start,V]
   // Shifted: row i-1's read-out is the distribution of token i. Row 0 has no predictor.
   if (start == 0) {
-    auto q = torch::softmax(net_->readout(h.narrow(0, 0, L - 1)), -1);  // [L-1,V]
-    return torch::cat({p.narrow(0, 0, 1), q}, 0);                      // [L,V]
+    auto q = torch::softmax(net_->readout(hidden(0, L - 1)), -1);                // [L-1,V]
+    return torch::cat({p.narrow(0, 0, 1), q}, 0);                                // [L,V]
   }
-  return torch::softmax(net_->readout(h.narrow(0, start - 1, L - start)), -1);  // [L-start,V]
+  return torch::softmax(net_->readout(hidden(start - 1, L - start)), -1);         // [L-start,V]
+}
+
+bool Engine::past_cacheable() const {
+  // Pinned one-hot past rows under a mask that keeps them blind to the future (past_cache.h).
+  if (!cfg_.cache_past || !cfg_.pin_past || n_past_ == 0) return false;
+  for (int i = 0; i < n_past_; ++i)
+    if (!one_hot(i)) return false;
+  return PastCache::cacheable_rows(net_->cfg, mask_kind(), n_past_) > 0;
 }
 
 StepReport Engine::step() {
   torch::NoGradGuard ng;
   const auto t0 = std::chrono::steady_clock::now();
   const int L = length();
+  const int R = rows_to_run();             // L, or the focused rows when nothing in them sees the rest
   const int start = first_changing_row();  // rows before it are held: no V-wide work for them
   auto upd = torch::zeros({L}, p_.options()), kl = torch::zeros({L}, p_.options());  // [L]
-  if (start < L) {
-    const int n = L - start;
+  if (start < R) {
+    const int n = R - start;
     auto held = held_rows();                                             // [1,L] or undefined
-    auto x_all = embed_rows(p_, held);                                   // [L,C]
-    auto fb = readout_probs(p_, x_all, held, start);                     // [n,V]
+    if (held.defined() && R < L) held = held.narrow(1, 0, R);            // [1,R]
+    auto pr = p_.narrow(0, 0, R);                                        // [R,V]
+    auto x_all = embed_rows(pr, held);                                   // [R,C]
+    auto fb = readout_probs(pr, x_all, held, start);                     // [n,V]
     auto p = p_.narrow(0, start, n);                                     // [n,V]
     std::vector<int64_t> change(n);
     for (int i = 0; i < n; ++i) change[i] = may_change(start + i);
@@ -181,13 +219,39 @@ StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, dou
   r.length = L;
   r.k = k;
   r.ms = ms;
-  auto pc = p_.to(torch::kCPU);
-  auto H = -(pc * pc.clamp_min(1e-30f).log()).sum(-1);                  // [L] nats
-  auto tk = pc.topk(k, -1);
-  auto vals = std::get<0>(tk).contiguous(), ids = std::get<1>(tk).to(torch::kInt).contiguous();
-  r.entropy.assign(H.data_ptr<float>(), H.data_ptr<float>() + L);
-  r.topk_probs.assign(vals.data_ptr<float>(), vals.data_ptr<float>() + L * k);
-  r.topk_ids.assign(ids.data_ptr<int32_t>(), ids.data_ptr<int32_t>() + L * k);
+  // Only rows that can differ from a one-hot go through the V-wide entropy and top-k. A one-hot
+  // row (pinned past, collapsed) has entropy 0, its token first, then the lowest other ids at 0.
+  r.entropy.assign(L, 0.0f);
+  r.topk_probs.assign(size_t(L) * k, 0.0f);
+  r.topk_ids.assign(size_t(L) * k, 0);
+  std::vector<int64_t> soft;
+  for (int i = 0; i < L; ++i) {
+    if (!one_hot(i)) {
+      soft.push_back(i);
+      continue;
+    }
+    int32_t* ids = &r.topk_ids[size_t(i) * k];
+    ids[0] = tokens_[i];
+    r.topk_probs[size_t(i) * k] = 1.0f;
+    int id = 0;
+    for (int j = 1; j < k; ++j, ++id) {
+      if (id == tokens_[i]) ++id;
+      ids[j] = id;
+    }
+  }
+  if (!soft.empty()) {
+    const int n = int(soft.size());
+    auto pc = p_.index_select(0, torch::tensor(soft, torch::kLong).to(dev_)).to(torch::kCPU);  // [n,V]
+    auto H = -(pc * pc.clamp_min(1e-30f).log()).sum(-1).contiguous();     // [n] nats
+    auto tk = pc.topk(k, -1);
+    auto vals = std::get<0>(tk).contiguous(), ids = std::get<1>(tk).to(torch::kInt).contiguous();  // [n,k]
+    for (int j = 0; j < n; ++j) {
+      const size_t i = size_t(soft[j]);
+      r.entropy[i] = H.data_ptr<float>()[j];
+      std::copy_n(vals.data_ptr<float>() + size_t(j) * k, k, r.topk_probs.begin() + i * k);
+      std::copy_n(ids.data_ptr<int32_t>() + size_t(j) * k, k, r.topk_ids.begin() + i * k);
+    }
+  }
   r.argmax.resize(L);
   for (int i = 0; i < L; ++i) r.argmax[i] = r.topk_ids[size_t(i) * k];
   r.status.resize(L);
@@ -203,7 +267,7 @@ StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, dou
   }
   bool any = false;
   for (int i = 0; i < L; ++i)
-    if (may_change(i)) {
+    if (may_change(i) && in_focus(i)) {
       any = true;
       r.max_update = std::max(r.max_update, r.update[i]);
       r.max_kl = std::max(r.max_kl, r.kl[i]);

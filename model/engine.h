@@ -10,6 +10,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "model/engine_config.h"
 #include "model/network.h"
+#include "model/past_cache.h"
 #include "model/trace.h"
 
 namespace wfc {
@@ -90,6 +92,12 @@ class Engine {
   torch::Tensor probs() const { return p_; }  // [L,V], for tests
   void set_probs_row(int pos, const torch::Tensor& row);  // [V], for tests and the lab
   Network& network() { return net_; }
+  const PastCache& past_cache() const { return past_cache_; }
+  // Only future rows [n_past, n_past + rows) are read (a policy that looks at the first few rows):
+  // the stop test covers only them, and when the mask keeps them blind to the rows after them,
+  // those rows are not iterated at all. 0 = every row (the default).
+  void set_focus(int rows) { focus_ = std::max(rows, 0); }
+  int focus() const { return focus_; }
 
  private:
   void check_future(int pos, const char* what) const;
@@ -104,6 +112,10 @@ class Engine {
   MaskKind mask_kind() const;  // the configured mask, or the checkpoint's
   StepReport report(const torch::Tensor& upd, const torch::Tensor& kl, double ms) const;
   bool may_change(int i) const;
+  bool one_hot(int i) const;         // row i is exactly onehot(tokens_[i]) and stays so
+  bool in_focus(int i) const;
+  int rows_to_run() const;           // rows an iteration runs: length(), or fewer under a focus
+  bool past_cacheable() const;
   void tick_holds();
 
   Network net_;
@@ -120,6 +132,8 @@ class Engine {
   int64_t iteration_ = 0;
   int converge_iter_ = 0;
   std::mt19937_64 rng_;
+  PastCache past_cache_;
+  int focus_ = 0;
 };
 
 }  // namespace wfc

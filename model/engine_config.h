@@ -62,6 +62,7 @@ struct EngineConfig {
   float sample_top_p = 1.0f;       // nucleus sampling mass (1 = all)
   uint64_t seed = 0;               // sampling seed
   int threads = 0;                 // intra-op threads on CPU (0 = leave as set)
+  bool cache_past = true;          // pinned past rows run once per reset/mint (model/past_cache.h); off: whole window
 
   // f(name, help, field...) for every field a user sets, on one or more configs at once (top_k is
   // the reports' width, threads the process's: neither is a setting).
@@ -74,6 +75,7 @@ struct EngineConfig {
     f("eta", "step size of x += eta v(x)", c.eta...);
     f("pin_past", "on: past rows stay one-hot; off: they drift (re-contextualise)", c.pin_past...);
     f("mask", "attention mask", c.mask...);
+    f("cache_past", "on: pinned past rows run once per mint, iterations run the future only (same numbers); off: the whole window", c.cache_past...);
     f("temperature", "sampling temperature for full collapse", c.temperature...);
     f("top_k", "sample among the k most likely tokens (0: all)", c.sample_top_k...);
     f("top_p", "nucleus sampling mass", c.sample_top_p...);

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "model/errors.h"
+#include "model/past_cache.h"
 
 namespace wfc {
 
@@ -75,6 +76,18 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
   auto future = (torch::arange(T, ids.options()) >= P).unsqueeze(0).expand({n, T});  // [n,T]
   auto allowed = net->attention_mask(future, held);                      // [n,1,T,T]
   auto past_x = net->embed_tokens(ids.narrow(1, 0, P));                  // [n,P,C]
+  // The past, run once per convergence (past_cache.h): under the causal, block and held masks past
+  // rows never see the future, so their keys and values are the same in every iteration.
+  const MaskKind mask = parse_mask(net->cfg.mask, "checkpoint", true);
+  const bool cache = o.cache_past && P > 0 && PastCache::cacheable_rows(net->cfg, mask, int(P)) == P;
+  std::vector<torch::Tensor> past_k, past_v;
+  torch::Tensor h_before;                                                // [n,1,C] final state of row P-1
+  if (cache) {
+    auto xp = net->wpe ? past_x + net->wpe->weight.narrow(0, 0, P) : past_x;  // [n,P,C] as the loop's x rows
+    xp = net->mark_held(xp, held.defined() ? held.narrow(1, 0, P) : held);
+    auto mp = allowed.defined() ? allowed.narrow(2, 0, P).narrow(3, 0, P) : allowed;  // [n,1,P,P]
+    h_before = net->stack_rows(xp, 0, {}, {}, mp, &past_k, &past_v).narrow(1, P - 1, 1);  // [n,1,C]
+  }
   auto active = torch::ones({n}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
   auto it_count = torch::zeros({n}, torch::kLong).to(ids.device());
   auto met_t = torch::zeros({n}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
@@ -82,7 +95,14 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
     auto x = torch::cat({past_x, torch::matmul(ps, net->wte->weight)}, 1);  // [n,T,C]
     if (net->wpe) x = x + net->wpe->weight.narrow(0, 0, T);
     x = net->mark_held(x, held);                                           // [n,T,C]
-    auto h = net->stack(x, allowed).narrow(1, P - 1, Fn);                  // [n,F,C] predictors of the future rows
+    torch::Tensor h;                                                       // [n,F,C] predictors of the future rows
+    if (cache) {
+      auto hf = net->stack_rows(x.narrow(1, P, Fn), P, past_k, past_v,
+                                allowed.defined() ? allowed.narrow(2, P, Fn) : allowed);  // [n,F,C]
+      h = torch::cat({h_before, hf.narrow(1, 0, Fn - 1)}, 1);
+    } else {
+      h = net->stack(x, allowed).narrow(1, P - 1, Fn);
+    }
     auto q = torch::softmax(net->readout(h), -1);                          // [n,F,V]
     auto np = ps + o.eta * (q - ps);                                       // [n,F,V]
     if (held.defined()) np = torch::where(held.narrow(1, P, Fn).unsqueeze(2), ps, np);  // held rows stay

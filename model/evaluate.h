@@ -33,6 +33,7 @@ struct EvalOptions {
   int reconverge = 4;        // mint-and-reconverge rounds per window
   int batch = 16;            // windows run at once (memory: batch * T * V floats)
   int ahead = 8;             // collapse-ahead probe at this future distance (0 = off; needs 3..future)
+  bool cache_past = true;    // run the past once per convergence where the mask allows (past_cache.h)
 };
 
 struct EvalResult {

@@ -34,6 +34,12 @@ GenerateStats generate(Engine& engine, const Policy& policy, int n_tokens, Pick 
   if (policy.name() == "manual") throw InputError("policy manual collapses on clicks only: use the lab");
   GenerateStats s;
   bool cancelled = false;
+  struct Focus {  // the engine converges only the rows the policy reads, for this call only
+    Engine& e;
+    int before;
+    ~Focus() { e.set_focus(before); }
+  } focus{engine, engine.focus()};
+  engine.set_focus(policy.rows_read());
   while (int(s.minted.size()) < n_tokens && !cancelled) {
     bool converged = false;
     int n = engine.converge([&](const StepReport& r) {

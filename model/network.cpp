@@ -29,6 +29,12 @@ BlockImpl::BlockImpl(const ModelConfig& cfg)
 
 torch::Tensor BlockImpl::forward(torch::Tensor x, const torch::Tensor& allowed,
                                  const torch::Tensor& cos, const torch::Tensor& sin) {
+  return forward_kv(std::move(x), {}, {}, allowed, cos, sin);
+}
+
+torch::Tensor BlockImpl::forward_kv(torch::Tensor x, const torch::Tensor& past_k, const torch::Tensor& past_v,
+                                    const torch::Tensor& allowed, const torch::Tensor& cos, const torch::Tensor& sin,
+                                    torch::Tensor* k_new, torch::Tensor* v_new) {
   const int64_t B = x.size(0), T = x.size(1), C = x.size(2), H = n_head, D = C / H;
   auto qkv = c_attn(ln_1(x)).split(C, -1);                    // 3 x [B,T,C]
   auto q = qkv[0].view({B, T, H, D}).transpose(1, 2);          // [B,H,T,D]
@@ -37,6 +43,12 @@ torch::Tensor BlockImpl::forward(torch::Tensor x, const torch::Tensor& allowed,
   if (rotary) {
     q = apply_rotary(q, cos, sin);
     k = apply_rotary(k, cos, sin);
+  }
+  if (k_new) *k_new = k;
+  if (v_new) *v_new = v;
+  if (past_k.defined()) {
+    k = torch::cat({past_k, k}, 2);                             // [B,H,P+T,D]
+    v = torch::cat({past_v, v}, 2);                             // [B,H,P+T,D]
   }
   auto y = compat::attention(q, k, v, allowed);                 // [B,H,T,D]
   y = y.transpose(1, 2).contiguous().view({B, T, C});          // [B,T,C]
@@ -98,13 +110,29 @@ void NetworkImpl::rotary_tables(int64_t T, const torch::Device& dev, torch::Tens
 }
 
 torch::Tensor NetworkImpl::stack(torch::Tensor x, const torch::Tensor& allowed) {
+  return stack_rows(std::move(x), 0, {}, {}, allowed);
+}
+
+torch::Tensor NetworkImpl::stack_rows(torch::Tensor x, int64_t start, const std::vector<torch::Tensor>& past_k,
+                                      const std::vector<torch::Tensor>& past_v, const torch::Tensor& allowed,
+                                      std::vector<torch::Tensor>* k_new, std::vector<torch::Tensor>* v_new) {
+  const int64_t n = x.size(1);
   torch::Tensor cos, sin;
   if (cfg.pos == "rotary") {
-    rotary_tables(x.size(1), x.device(), cos, sin);
-    cos = cos.to(x.dtype());
-    sin = sin.to(x.dtype());
+    rotary_tables(start + n, x.device(), cos, sin);
+    cos = cos.narrow(0, start, n).to(x.dtype());              // [n,D/2] at positions start..start+n-1
+    sin = sin.narrow(0, start, n).to(x.dtype());
   }
-  for (const auto& m : *h) x = m->as<Block>()->forward(x, allowed, cos, sin);  // [B,T,C]
+  const bool cached = start > 0;
+  if (cached && (past_k.size() != h->size() || past_v.size() != h->size()))
+    throw std::logic_error("stack_rows: one cached key/value pair per block is needed");
+  for (size_t l = 0; l < h->size(); ++l) {
+    torch::Tensor k, v;
+    x = h->ptr(l)->as<Block>()->forward_kv(x, cached ? past_k[l] : torch::Tensor(), cached ? past_v[l] : torch::Tensor(),
+                                           allowed, cos, sin, k_new ? &k : nullptr, v_new ? &v : nullptr);  // [B,n,C]
+    if (k_new) k_new->push_back(k);
+    if (v_new) v_new->push_back(v);
+  }
   return x;
 }
 

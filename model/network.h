@@ -13,6 +13,13 @@ struct BlockImpl : torch::nn::Module {
   // x [B,T,C]; allowed: bool [T,T] or [B,1,T,T] (true = may attend) or undefined for full attention
   torch::Tensor forward(torch::Tensor x, const torch::Tensor& allowed, const torch::Tensor& cos,
                         const torch::Tensor& sin);
+  // The same for n new rows after P rows given by their keys and values: x [B,n,C];
+  // past_k/past_v [B,H,P,D] with rotary applied (undefined when P = 0); allowed [B,1,n,P+n] or
+  // undefined; cos/sin [n,D/2] at the new rows' positions. The new rows' keys and values
+  // [B,H,n,D] go to *k_new / *v_new when given. forward() is this with P = 0.
+  torch::Tensor forward_kv(torch::Tensor x, const torch::Tensor& past_k, const torch::Tensor& past_v,
+                           const torch::Tensor& allowed, const torch::Tensor& cos, const torch::Tensor& sin,
+                           torch::Tensor* k_new = nullptr, torch::Tensor* v_new = nullptr);
 
   int n_head, n_embd;
   bool rotary;
@@ -34,6 +41,13 @@ struct NetworkImpl : torch::nn::Module {
   torch::Tensor mark_held(const torch::Tensor& x, const torch::Tensor& held) const;
   // x [B,T,C] -> f(x) [B,T,C]: every block once. One refinement iteration's update is f(x) - x.
   torch::Tensor stack(torch::Tensor x, const torch::Tensor& allowed);
+  // Every block on rows [start, start+n) of a window whose rows [0, start) are given by their
+  // per-block keys and values (past_k/past_v: one [B,H,start,D] per block, empty when start = 0):
+  // x [B,n,C] -> [B,n,C]; allowed [B,1,n,start+n] or undefined. Appends each block's new keys and
+  // values [B,H,n,D] to *k_new / *v_new when given. stack() is this with start = 0.
+  torch::Tensor stack_rows(torch::Tensor x, int64_t start, const std::vector<torch::Tensor>& past_k,
+                           const std::vector<torch::Tensor>& past_v, const torch::Tensor& allowed,
+                           std::vector<torch::Tensor>* k_new = nullptr, std::vector<torch::Tensor>* v_new = nullptr);
   // x [B,T,C] -> logits [B,T,V]: LN_f(x) @ E^T
   torch::Tensor readout(const torch::Tensor& x);
 

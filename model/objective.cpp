@@ -3,6 +3,8 @@
 
 #include <numeric>
 
+#include "model/past_cache.h"
+
 namespace wfc {
 
 namespace F = torch::nn::functional;
@@ -52,8 +54,18 @@ static torch::Tensor masked_mean(const torch::Tensor& v, const torch::Tensor& m)
   return (v * m).sum() / m.sum().clamp_min(1.0);
 }
 
+int64_t shared_past_rows(const Network& net, const TrainConfig& cfg, const WindowLayout& layout) {
+  if (cfg.iters < 2 || (net->is_training() && net->cfg.dropout > 0)) return 0;  // dropout redraws every pass
+  auto any = layout.future.any(0).to(torch::kCPU).contiguous();           // [T] some window's future row
+  const int64_t T = any.size(0);
+  int64_t P0 = 0;
+  while (P0 < T && !any.data_ptr<bool>()[P0]) ++P0;
+  const MaskKind mask = parse_mask(net->cfg.mask, "checkpoint", true);
+  return P0 == T || PastCache::cacheable_rows(net->cfg, mask, int(P0)) != P0 ? 0 : P0;
+}
+
 LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::Tensor& ids,
-                             const WindowLayout& layout) {
+                             const WindowLayout& layout, bool reuse_past) {
   const auto dev = ids.device();
   const int64_t B = ids.size(0), T = ids.size(1), V = net->cfg.vocab_size, C = net->cfg.n_embd;
   const int K = cfg.iters, m = cfg.grad_iters;
@@ -80,6 +92,19 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
 
   LossReport rep;
   rep.future_targets = int64_t(fut_w.sum().item<double>());
+  // Rows before P0 are committed in every window of the batch. Where the mask keeps committed rows
+  // blind to the future (past_cache.h) and no dropout redraws them, their hidden states, keys and
+  // values are the same in every iteration: run once and shared by all K, which then run only rows
+  // [P0, T). The gradient is the full unroll's (the shared rows collect every iteration's share);
+  // the iterations' losses are summed and back-propagated once, so the shared graph is walked once.
+  const int64_t P0 = reuse_past ? shared_past_rows(net, cfg, layout) : 0;
+  std::vector<torch::Tensor> past_k, past_v;
+  torch::Tensor past_logits;                                               // [B,P0,V]
+  if (P0 > 0) {
+    auto mp = allowed.defined() ? allowed.narrow(2, 0, P0).narrow(3, 0, P0) : allowed;  // [B,1,P0,P0]
+    past_logits = net->readout(net->stack_rows(net->embed_tokens(ids.narrow(1, 0, P0)), 0, {}, {}, mp, &past_k, &past_v));
+  }
+  torch::Tensor total;  // with shared rows: every iteration's loss, back-propagated once
   torch::Tensor chain;  // summed loss of the last m iterations, back-propagated together
   for (int k = 0; k < K; ++k) {
     const bool own_graph = k < K - m;  // feedback into this iteration is detached
@@ -88,8 +113,14 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
     // (looked up again every iteration: an iteration with its own graph frees it on backward)
     auto x = base.index_copy(0, soft_idx, torch::matmul(ps_in, net->wte->weight)).view({B, T, C});  // [B,T,C]
     x = net->mark_held(x, held);                                           // [B,T,C]
-    auto h = net->stack(x, allowed);                                       // [B,T,C]
-    auto logits = net->readout(h);                                         // [B,T,V]
+    torch::Tensor logits;                                                  // [B,T,V]
+    if (P0 > 0) {
+      auto h = net->stack_rows(x.narrow(1, P0, T - P0), P0, past_k, past_v,
+                               allowed.defined() ? allowed.narrow(2, P0, T - P0) : allowed);  // [B,T-P0,C]
+      logits = torch::cat({past_logits, net->readout(h)}, 1);
+    } else {
+      logits = net->readout(net->stack(x, allowed));
+    }
     auto ce = F::cross_entropy(logits.narrow(1, 0, T - 1).reshape({B * (T - 1), V}), tgt.reshape({-1}),
                                F::CrossEntropyFuncOptions().reduction(torch::kNone)).view({B, T - 1});  // [B,T-1]
     auto lf = masked_mean(ce, fut_w), lp = masked_mean(ce, past_w);
@@ -102,13 +133,14 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
       ps = ps_in + soft_free * (cfg.eta * (q - ps_in));                    // [S,V]
     }
     if (own_graph) {
-      if (w[k] > 0) loss.backward();
+      if (P0 > 0) total = total.defined() ? total + loss : loss;
+      else if (w[k] > 0) loss.backward();
       ps = ps.detach();
     } else {
       chain = chain.defined() ? chain + loss : loss;
     }
   }
-  chain.backward();
+  (total.defined() ? total + chain : chain).backward();
   return rep;
 }
 

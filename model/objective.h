@@ -38,8 +38,15 @@ WindowLayout draw_layout(const TrainConfig& cfg, int B, int T, int64_t step, std
 
 // Forward + backward of one batch (ids [B,T] on the network's device). Gradients accumulate into
 // the network's parameters; the caller steps the optimizer.
+// reuse_past: run the rows committed in every window once and share them across the K iterations
+// where the mask allows (the same loss and gradients up to float rounding); false: every iteration
+// runs the whole window.
 LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::Tensor& ids,
-                             const WindowLayout& layout);
+                             const WindowLayout& layout, bool reuse_past = true);
+// The leading rows committed in every window of the layout that wfc_loss_backward runs once and
+// shares across the K iterations (0: none; it needs K >= 2, no dropout, a mask that keeps
+// committed rows blind to the future).
+int64_t shared_past_rows(const Network& net, const TrainConfig& cfg, const WindowLayout& layout);
 LossReport ar_loss_backward(Network& net, const torch::Tensor& ids);
 
 }  // namespace wfc

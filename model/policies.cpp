@@ -25,6 +25,7 @@ namespace {
 
 struct FirstFuture : Policy {
   std::string name() const override { return "first-future"; }
+  int rows_read() const override { return 1; }
   std::vector<CollapseChoice> choose(const std::vector<float>&, const std::vector<uint8_t>& st,
                                      int n_past) const override {
     auto c = candidates(st, n_past);

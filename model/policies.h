@@ -34,6 +34,9 @@ class Policy {
   // one choice whenever a candidate exists.
   virtual std::vector<CollapseChoice> choose(const std::vector<float>& entropy,
                                              const std::vector<uint8_t>& status, int n_past) const = 0;
+  // How many leading future rows choose() reads (0 = all): generate need not converge, or even
+  // run, the others (Engine::set_focus).
+  virtual int rows_read() const { return 0; }
 };
 
 // "first-future", "lowest-entropy", "threshold", "entropy-budget", "median-partial", "manual".

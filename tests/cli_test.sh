@@ -95,6 +95,15 @@ expect_contains "$ERR" "eval @ 10" "evaluation at the end"
 [ -s "$WORK/w/metrics.jsonl" ] && ok "metrics written" || bad "no metrics.jsonl"
 expect_rc 0 "train a tiny AR run on the same tokenizer" -- "$WFC" train "${RUN[@]}" --out "$WORK/a" --steps 10 \
   --objective ar --tokenizer "$WORK/w/tokenizer.model"
+# An AR checkpoint under first-future and the causal mask decodes with a KV cache: the same text
+# as the engine's loop (--cache-past off) while the context fits the engine's past.
+expect_rc 0 "generate from the AR checkpoint (KV cache)" -- "$WFC" generate --checkpoint "$WORK/a/ckpt.safetensors" \
+  --mask causal --tokens 8 --temperature 0 --threads 1
+expect_contains "$ERR" "KV-cached decode" "an AR checkpoint decodes with a KV cache"
+AR_TEXT="$OUT"
+expect_rc 0 "the same through the engine's loop" -- "$WFC" generate --checkpoint "$WORK/a/ckpt.safetensors" \
+  --mask causal --tokens 8 --temperature 0 --threads 1 --cache-past off
+[ "$OUT" = "$AR_TEXT" ] && ok "KV decode prints the engine loop's text" || bad "KV decode text differs: '$AR_TEXT' vs '$OUT'"
 expect_rc 0 "eval two checkpoints side by side" -- "$WFC" eval "$WORK/w/ckpt.safetensors" "$WORK/a/ckpt.safetensors" \
   --val-files "$TINY" --windows 4 --future 8 --reconverge 1
 expect_contains "$OUT" "first-future NLL" "eval prints the first-future NLL"
