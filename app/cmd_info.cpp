@@ -65,6 +65,7 @@ static int run_info(const cli::Args& a) {
                         {"train_config", ck.train},  {"parameters", params},
                         {"vocab_size", pieces},      {"step", ck.step},
                         {"tokens_seen", ck.tokens_seen}, {"tokens_total", ck.tokens_total()},
+                        {"world_size", ck.world_size},
                         {"lineage", ck.lineage}};
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -86,7 +87,9 @@ static int run_info(const cli::Args& a) {
     o << std::fixed << std::setprecision(2) << t / 1e6 << " M";
     return o.str();
   };
-  row("step") << ck.step << (staged || !init_from.empty() ? " (this stage)" : "") << "\n";
+  row("step") << ck.step << (staged || !init_from.empty() ? " (this stage)" : "");
+  if (ck.world_size > 1) std::cout << ", written by " << ck.world_size << " data-parallel ranks";
+  std::cout << "\n";
   row("tokens seen") << ck.tokens_seen << " in this stage (" << millions(ck.tokens_seen) << ")";
   if (staged)
     std::cout << "; " << ck.tokens_total() << " over " << ck.lineage.size() + 1 << " stages (" << millions(ck.tokens_total()) << ")";

@@ -1,11 +1,13 @@
 // wfc train: the flag table is generated from ModelConfig and TrainConfig (every field is a flag,
 // --n-layer for n_layer), so a new setting is a flag without another list to keep in step.
 // Precedence: defaults < --config FILE < flags. --resume continues the stored config.
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -13,7 +15,9 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/launch.h"
 #include "model/checkpoint.h"
+#include "model/distributed.h"
 #include "model/errors.h"
 #include "model/file_io.h"
 #include "model/json_io.h"
@@ -48,7 +52,8 @@ static const std::map<std::string, std::string>& field_help() {
       {"tokenizer_type", "bpe | unigram, when a tokenizer is trained"},
       {"init_from", "start from this checkpoint's weights (e.g. the AR baseline)"},
       {"steps", "optimizer steps"},
-      {"batch", "windows per step"},
+      {"batch", "windows per step: the global batch over all ranks"},
+      {"grad_accum", "micro-batches per rank per step (a large global batch on few devices)"},
       {"lr", "peak learning rate"},
       {"min_lr", "learning rate at the end of the cosine"},
       {"warmup", "linear warm-up steps"},
@@ -114,7 +119,9 @@ static void set_from_flag(json& j, const std::string& key, const cli::Args& a) {
 }
 
 // Keys that --resume may change: they do not alter what the next step computes.
-static const std::set<std::string> kResumable = {"steps", "eval_every", "ckpt_every", "log_every", "threads", "device"};
+// grad_accum only splits the same global batch differently.
+static const std::set<std::string> kResumable = {"steps", "eval_every", "ckpt_every", "log_every", "threads", "device",
+                                                 "grad_accum"};
 
 static std::string fmt_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
@@ -144,6 +151,10 @@ static void install_stop_handlers() {
 }
 
 static int run_train(const cli::Args& a) {
+  const int64_t nproc = a.integer("nproc", {1, 256});
+  DistLaunch launch;
+  launch.env = dist_env_from_environment();
+  launch.timeout = std::chrono::seconds(a.integer("dist-timeout", {1, 86400}));
   const bool resume = a.on("resume");
   if (resume && !a.str("config").empty())
     throw cli::UsageError("--resume continues the config stored in the run; --config cannot change it");
@@ -176,7 +187,7 @@ static int run_train(const cli::Args& a) {
       for (auto& [k, v] : j->items())
         if ((a.given(flag_name(k)) && !kResumable.count(k) && k != "out"))
           throw cli::UsageError("--resume continues the stored config; only --steps, --eval-every, --ckpt-every, "
-                                "--log-every, --threads and --device may change (not --" + flag_name(k) + ")");
+                                "--log-every, --threads, --device and --grad-accum may change (not --" + flag_name(k) + ")");
     json stored = ck.train;
     for (const auto& k : kResumable)
       if (a.given(flag_name(k))) stored[k] = tj[k];
@@ -194,8 +205,27 @@ static int run_train(const cli::Args& a) {
   // A batch that cannot fit is refused here, in one line, not after gigabytes are allocated.
   mc.validate();
   tc.validate();
+  // The split is checked here, once, before any rank starts (and again by each rank's train()).
+  const int world = nproc > 1 ? int(nproc) : launch.env.world_size;
+  TrainConfig per_rank = tc;  // a rank holds the activations of one micro-batch
+  per_rank.batch = micro_batch(tc, world);
   if (tc.device == "cpu" || (tc.device == "auto" && !torch::cuda::is_available()))
-    check_train_fits(mc, tc, physical_memory_bytes());
+    check_train_fits(mc, per_rank, physical_memory_bytes());
+  if (nproc > 1) {
+    if (launch.env.world_size > 1)
+      throw cli::UsageError("--nproc starts its own ranks; under torchrun or srun (RANK and WORLD_SIZE set) leave it out");
+    std::vector<std::string> pass;  // the same command line for every rank, minus --nproc
+    for (const auto& [name, value] : a.values) {
+      if (!a.given(name) || name == "nproc") continue;
+      pass.push_back("--" + name);
+      if (name != "resume") pass.push_back(value);
+    }
+    return launch_ranks(int(nproc), pass, launch.timeout);
+  }
+  if (const char* launcher = std::getenv("WFC_LAUNCHER_PID")) {  // a rank of --nproc dies with its launcher
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (std::to_string(::getppid()) != launcher) return 1;  // the launcher was gone before prctl
+  }
   const bool tty = isatty(fileno(stderr));
   bool bar_open = false;
   auto end_bar = [&] {
@@ -249,7 +279,11 @@ static int run_train(const cli::Args& a) {
   };
   install_stop_handlers();
   try {
-    train(mc, tc, resume, cb, &g_stop_signal);
+    train(mc, tc, resume, cb, &g_stop_signal, launch);
+  } catch (const DistError& e) {  // not an internal error: a peer or the network failed
+    end_bar();
+    std::cerr << "wfc train: " << e.what() << "\n";
+    return 1;
   } catch (...) {
     end_bar();
     throw;
@@ -263,7 +297,9 @@ cli::Command train_command() {
   c.usage = "wfc train [options]";
   c.summary = "train a tokenizer, a WFC model or its autoregressive baseline, headless";
   c.flags = {{"config", "", "JSON file {\"model\": {...}, \"train\": {...}}; flags override it", false, "FILE"},
-             {"resume", "", "continue exactly from OUT/ckpt.safetensors and its optimizer state", true}};
+             {"resume", "", "continue exactly from OUT/ckpt.safetensors and its optimizer state", true},
+             {"nproc", "1", "start N local ranks (data parallel); torchrun/srun set RANK, WORLD_SIZE instead", false, "N"},
+             {"dist-timeout", "180", "seconds a rank waits for the others (joining, each collective)", false, "S"}};
   for (const json& defaults : {json(ModelConfig{}), json(TrainConfig{})})
     for (const auto& [k, v] : defaults.items()) {
       auto it = field_help().find(k);

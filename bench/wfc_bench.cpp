@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
     auto step = [&](int kind) {  // 0 AR, 1 WFC sharing the past across iterations, 2 WFC full unroll
       const auto t0 = clk::now();
       opt.zero_grad();
-      if (kind > 0) wfc_loss_backward(net, tc, ids, layout, kind == 1);
+      if (kind > 0) wfc_loss_backward(net, tc, ids, layout, {}, kind == 1);
       else ar_loss_backward(net, ids);
       opt.clip_grad_norm(1.0);
       opt.step(1e-3);

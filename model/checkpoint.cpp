@@ -66,6 +66,7 @@ static st::File checkpoint_file(const Checkpoint& ck) {
                 {"step", std::to_string(ck.step)},
                 {"tokens_seen", std::to_string(ck.tokens_seen)}};
   if (!ck.lineage.empty()) f.metadata["lineage"] = ck.lineage.dump();
+  if (ck.world_size != 1) f.metadata["world_size"] = std::to_string(ck.world_size);
   for (const auto& [name, t] : ck.params) f.tensors.emplace(name, to_st_f32(t));
   f.tensors.emplace(kTokenizerTensor,
                     st::Tensor{"U8", {int64_t(ck.tokenizer.size())}, ck.tokenizer});
@@ -118,6 +119,13 @@ Checkpoint load_checkpoint(const std::string& path) {
     throw file_error(path, "unknown objective '" + ck.objective + "' (wfc or ar)");
   ck.step = integer("step");
   ck.tokens_seen = integer("tokens_seen");
+  if (auto it = f.metadata.find("world_size"); it != f.metadata.end()) {
+    try {
+      ck.world_size = int(num::parse_int(it->second, "metadata 'world_size'", {1, 65536}));
+    } catch (const InputError& e) {
+      throw file_error(path, e.what());
+    }
+  }
   // parse_json bounds the nesting (a 60,000-deep train_config crashed `wfc info`) and names the
   // field; the config errors name the file.
   ck.train = parse_json(meta("train_config"), path + ": train_config");

@@ -2,7 +2,8 @@
 //   tensors      the network's parameters by name (F32), plus "tokenizer.model" (U8, the
 //                serialized sentencepiece model)
 //   __metadata__ format ("wfc-checkpoint"), format_version, objective, model_config (JSON),
-//                train_config (JSON), step, tokens_seen, and (since training records it) lineage
+//                train_config (JSON), step, tokens_seen, and (since training records them) lineage
+//                and world_size
 // Written atomically; loading checks the version, the config, every tensor's name, dtype and shape.
 #pragma once
 #include <torch/torch.h>
@@ -27,6 +28,7 @@ struct Checkpoint {
   std::string objective = "wfc";                // "wfc" or "ar" (the autoregressive baseline)
   int64_t step = 0;                             // optimizer steps taken
   int64_t tokens_seen = 0;                      // training tokens consumed
+  int world_size = 1;                           // data-parallel ranks that wrote it (1 when not recorded)
   // The checkpoints its weights started from, oldest first: {"path", "objective", "step",
   // "tokens_seen"} each (that stage's own counts). Empty: trained from scratch, or written before
   // lineage was recorded (then train["init_from"] is all that is known).

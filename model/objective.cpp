@@ -65,7 +65,7 @@ int64_t shared_past_rows(const Network& net, const TrainConfig& cfg, const Windo
 }
 
 LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::Tensor& ids,
-                             const WindowLayout& layout, bool reuse_past) {
+                             const WindowLayout& layout, const LossNorm& norm, bool reuse_past) {
   const auto dev = ids.device();
   const int64_t B = ids.size(0), T = ids.size(1), V = net->cfg.vocab_size, C = net->cfg.n_embd;
   const int K = cfg.iters, m = cfg.grad_iters;
@@ -123,7 +123,8 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
     }
     auto ce = F::cross_entropy(logits.narrow(1, 0, T - 1).reshape({B * (T - 1), V}), tgt.reshape({-1}),
                                F::CrossEntropyFuncOptions().reduction(torch::kNone)).view({B, T - 1});  // [B,T-1]
-    auto lf = masked_mean(ce, fut_w), lp = masked_mean(ce, past_w);
+    auto lf = norm.future_rows > 0 ? (ce * fut_w).sum() / norm.future_rows : masked_mean(ce, fut_w);
+    auto lp = norm.past_rows > 0 ? (ce * past_w).sum() / norm.past_rows : masked_mean(ce, past_w);
     auto loss = (lf + cfg.past_weight * lp) * (w[k] / wsum);
     rep.future_loss.push_back(lf.item<double>());
     rep.past_loss.push_back(lp.item<double>());
@@ -144,12 +145,12 @@ LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::
   return rep;
 }
 
-LossReport ar_loss_backward(Network& net, const torch::Tensor& ids) {
+LossReport ar_loss_backward(Network& net, const torch::Tensor& ids, double scale) {
   const int64_t B = ids.size(0), T = ids.size(1), V = net->cfg.vocab_size;
   auto none = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kBool).device(ids.device()));
   auto h = net->stack(net->embed_tokens(ids), net->attention_mask(none, mask_name(MaskKind::Causal)));  // [B,T,C]
   auto logits = net->readout(h).narrow(1, 0, T - 1);                     // [B,T-1,V]
-  auto loss = F::cross_entropy(logits.reshape({-1, V}), ids.narrow(1, 1, T - 1).reshape({-1}));
+  auto loss = F::cross_entropy(logits.reshape({-1, V}), ids.narrow(1, 1, T - 1).reshape({-1})) * scale;
   loss.backward();
   LossReport rep;
   rep.loss = loss.item<double>();

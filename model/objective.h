@@ -36,17 +36,25 @@ struct WindowLayout {
 // Draws futures for a batch of windows of length T (uses `rng` only, so that resume replays it).
 WindowLayout draw_layout(const TrainConfig& cfg, int B, int T, int64_t step, std::mt19937_64& rng);
 
+// Row counts of the whole (global) batch that the loss is averaged over; 0 = this batch's own. With
+// them, micro-batches and ranks each add their share and the shares sum to the global loss.
+struct LossNorm {
+  double future_rows = 0;  // free future rows with a target, over the global batch
+  double past_rows = 0;    // committed rows with a target, over the global batch
+};
+
 // Forward + backward of one batch (ids [B,T] on the network's device). Gradients accumulate into
 // the network's parameters; the caller steps the optimizer.
 // reuse_past: run the rows committed in every window once and share them across the K iterations
 // where the mask allows (the same loss and gradients up to float rounding); false: every iteration
 // runs the whole window.
 LossReport wfc_loss_backward(Network& net, const TrainConfig& cfg, const torch::Tensor& ids,
-                             const WindowLayout& layout, bool reuse_past = true);
+                             const WindowLayout& layout, const LossNorm& norm = {}, bool reuse_past = true);
 // The leading rows committed in every window of the layout that wfc_loss_backward runs once and
 // shares across the K iterations (0: none; it needs K >= 2, no dropout, a mask that keeps
 // committed rows blind to the future).
 int64_t shared_past_rows(const Network& net, const TrainConfig& cfg, const WindowLayout& layout);
-LossReport ar_loss_backward(Network& net, const torch::Tensor& ids);
+// scale: this batch's share of the global batch (its loss is a mean over its own rows).
+LossReport ar_loss_backward(Network& net, const torch::Tensor& ids, double scale = 1.0);
 
 }  // namespace wfc

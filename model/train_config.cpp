@@ -24,6 +24,7 @@ static void visit(C& c, F&& f) {
   f("val_files", c.val_files, any); f("out", c.out, any); f("tokenizer", c.tokenizer, any);
   f("tokenizer_type", c.tokenizer_type, any); f("init_from", c.init_from, any);
   f("steps", c.steps, IntRange{1, kBig * 1000}); f("batch", c.batch, IntRange{1, 1 << 20});
+  f("grad_accum", c.grad_accum, IntRange{1, 1 << 20});
   f("lr", c.lr, num::above(0)); f("min_lr", c.min_lr, num::at_least(0));
   f("warmup", c.warmup, IntRange{0, kBig}); f("weight_decay", c.weight_decay, num::at_least(0));
   f("beta1", c.beta1, FloatRange{0, 1, false, true}); f("beta2", c.beta2, FloatRange{0, 1, false, true});
@@ -74,6 +75,7 @@ void TrainConfig::validate() const {
   if (min_lr > lr) fail("need 0 <= min_lr <= lr and lr > 0");
   if (future_max < future_min) fail("need 1 <= future_min <= future_max");
   if (grad_iters > iters) fail("grad_iters must be in [1, iters]");
+  if (grad_accum > batch) fail("grad_accum must be in [1, batch]: each micro-batch holds at least one window");
   static const std::set<std::string> weights = {"uniform", "linear", "last"};
   if (!weights.count(iter_weights)) fail("iter_weights must be uniform, linear or last");
   if (collapse_share + partial_share > 0.9) fail("collapse_share + partial_share must leave free rows (<= 0.9)");
@@ -98,6 +100,17 @@ void check_train_fits(const ModelConfig& m, const TrainConfig& t, double availab
                 t.batch, m.block_size, m.n_layer, m.n_embd, t.objective == "ar" ? 1 : t.iters, need / 1e9,
                 available / 1e9);
   throw InputError(b);
+}
+
+int micro_batch(const TrainConfig& t, int world) {
+  if (t.batch % (world * t.grad_accum) != 0)
+    throw InputError("train: --batch " + std::to_string(t.batch) + " (the global batch) does not split into " +
+                     std::to_string(world) + " rank(s) x --grad-accum " + std::to_string(t.grad_accum) +
+                     " equal micro-batches");
+  if (t.eval_windows < world)
+    throw InputError("train: --eval-windows " + std::to_string(t.eval_windows) + " is fewer than the " +
+                     std::to_string(world) + " ranks that share the evaluation");
+  return t.batch / (world * t.grad_accum);
 }
 
 double physical_memory_bytes() {

@@ -22,7 +22,8 @@ struct TrainConfig {
   std::string init_from = "";         // start from these weights (e.g. the AR baseline); its tokenizer is reused
   // ---- optimisation
   int64_t steps = 2000;               // optimizer steps
-  int batch = 32;                     // windows per step
+  int batch = 32;                     // windows per step: the GLOBAL batch, over all ranks
+  int grad_accum = 1;                 // micro-batches per rank per step (batch = ranks x grad_accum x micro)
   double lr = 2e-3;                   // peak learning rate
   double min_lr = 2e-4;               // cosine decays to this
   int warmup = 100;                   // linear warm-up steps
@@ -68,6 +69,9 @@ struct TrainConfig {
 double estimate_train_bytes(const ModelConfig& m, const TrainConfig& t);
 // Throws InputError naming the levers when the estimate exceeds `available` bytes.
 void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available);
+// Windows in one micro-batch when the global batch is split over `world` ranks x grad_accum;
+// InputError when it does not split evenly or the evaluation has fewer windows than ranks.
+int micro_batch(const TrainConfig& t, int world);
 double physical_memory_bytes();  // this machine's RAM
 
 void to_json(nlohmann::json& j, const TrainConfig& c);

@@ -5,15 +5,18 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "model/adamw.h"
 #include "model/checkpoint.h"
 #include "model/data.h"
+#include "model/distributed.h"
 #include "model/errors.h"
 #include "model/evaluate.h"
 #include "model/file_io.h"
+#include "model/numbers.h"
 #include "model/objective.h"
 #include "model/run_commit.h"
 #include "model/safetensors.h"
@@ -37,15 +40,16 @@ static double lr_at(const TrainConfig& c, int64_t step) {
 
 struct OptimState {
   int64_t step = 0, tokens_seen = 0, adam_t = 0;
-  std::string rng;
+  int world_size = 1;  // ranks that wrote it
   std::map<std::string, torch::Tensor> moments;
 };
 
 static std::vector<uint8_t> serialize_optim(const OptimState& s) {
   st::File f;
-  f.metadata = {{"format", "wfc-optimizer"}, {"format_version", "1"}, {"step", std::to_string(s.step)},
+  // Version 2: no generator state (windows are drawn from (seed, step, window)), the world size.
+  f.metadata = {{"format", "wfc-optimizer"}, {"format_version", "2"}, {"step", std::to_string(s.step)},
                 {"tokens_seen", std::to_string(s.tokens_seen)}, {"adam_t", std::to_string(s.adam_t)},
-                {"rng", s.rng}};
+                {"world_size", std::to_string(s.world_size)}};
   for (const auto& [k, t] : s.moments) f.tensors.emplace(k, to_st_f32(t));
   return st::serialize(f);
 }
@@ -54,14 +58,15 @@ static OptimState load_optim(const std::string& path) {
   st::File f = st::load(path);
   if (f.metadata["format"] != "wfc-optimizer") throw file_error(path, "not a wfc optimizer state (format != wfc-optimizer)");
   OptimState s;
-  try {
-    s.step = std::stoll(f.metadata.at("step"));
-    s.tokens_seen = std::stoll(f.metadata.at("tokens_seen"));
-    s.adam_t = std::stoll(f.metadata.at("adam_t"));
-    s.rng = f.metadata.at("rng");
-  } catch (const std::exception&) {
-    throw file_error(path, "optimizer metadata is missing step, tokens_seen, adam_t or rng");
-  }
+  for (const char* k : {"step", "tokens_seen", "adam_t"})
+    if (!f.metadata.count(k)) throw file_error(path, "optimizer metadata is missing step, tokens_seen or adam_t");
+  auto meta = [&](const char* k, num::IntRange r) {
+    return num::parse_int(f.metadata.at(k), path + ": optimizer metadata '" + k + "'", r);
+  };
+  s.step = meta("step", {0, INT64_MAX});
+  s.tokens_seen = meta("tokens_seen", {0, INT64_MAX});
+  s.adam_t = meta("adam_t", {0, INT64_MAX});
+  if (f.metadata.count("world_size")) s.world_size = int(meta("world_size", {1, 65536}));  // version 1: one rank
   for (const auto& [k, t] : f.tensors) {
     if (t.dtype != "F32") throw file_error(path, "tensor '" + k + "' is not F32");
     s.moments.emplace(k, from_st_f32(t));
@@ -85,19 +90,74 @@ static void trim_metrics(const std::string& path, int64_t step) {
   write_file_atomic(path, kept);
 }
 
+// Window g of step s draws from its own generators (one for where it starts, one for its layout),
+// so the global batch is the same whichever rank and micro-batch it falls to: a run gives the same
+// windows on any number of ranks, and may resume on another number.
+static std::mt19937_64 window_rng(uint64_t seed, int64_t step, int64_t g, uint64_t stream) {
+  uint64_t x = seed ^ (uint64_t(step) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(g) * 0xBF58476D1CE4E5B9ull) ^
+               (stream * 0x94D049BB133111EBull);
+  for (int i = 0; i < 2; ++i) {  // splitmix64 finaliser: nearby (step, g) give unrelated seeds
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    x ^= x >> 31;
+  }
+  return std::mt19937_64(x);
+}
+
+static WindowLayout cat_layouts(const std::vector<WindowLayout>& ls, size_t from, size_t n) {
+  std::vector<torch::Tensor> f, fr, p;
+  for (size_t i = from; i < from + n; ++i) f.push_back(ls[i].future), fr.push_back(ls[i].free), p.push_back(ls[i].partial);
+  return {torch::cat(f), torch::cat(fr), torch::cat(p)};  // [n,T] each
+}
+
+// Evaluation split over the ranks: each takes a contiguous share of the fixed windows, and the
+// window-weighted means are summed across ranks (every field of EvalResult is a mean over windows).
+static EvalResult evaluate_split(Network& net, const std::string& objective, const torch::Tensor& ids,
+                                 const EvalOptions& eo, Dist& dist) {
+  if (!dist.active()) return evaluate(net, objective, ids, eo);
+  const int64_t N = ids.size(0), W = dist.world(), r = dist.rank();
+  const int64_t lo = N * r / W, hi = N * (r + 1) / W;
+  EvalResult e = evaluate(net, objective, ids.narrow(0, lo, hi - lo), eo);  // hi > lo: eval_windows >= world
+  const double w = double(hi - lo);
+  std::vector<double*> means = {&e.first_future_nll, &e.val_loss, &e.past_entropy, &e.mean_iters, &e.converged_share,
+                                &e.reconverge_mean_iters, &e.early_exit_share, &e.ahead_nll_before, &e.ahead_nll_after,
+                                &e.ahead_iters};
+  for (auto* v : {&e.nll_by_distance, &e.entropy_by_distance})
+    for (auto& x : *v) means.push_back(&x);
+  auto packed = torch::empty({int64_t(means.size()) + 2}, torch::kFloat64);  // [M+2]
+  auto* d = packed.data_ptr<double>();
+  for (size_t i = 0; i < means.size(); ++i) d[i] = *means[i] * w;
+  d[means.size()] = double(e.scored);
+  d[means.size() + 1] = e.seconds;
+  dist.allreduce_sum(packed);
+  for (size_t i = 0; i < means.size(); ++i) *means[i] = d[i] / double(N);
+  e.scored = int64_t(d[means.size()]);
+  e.seconds = d[means.size() + 1] / double(W);
+  e.windows = int(N);
+  if (!e.entropy_by_distance.empty()) e.entropy_rank_corr = spearman(e.entropy_by_distance);
+  return e;
+}
+
 int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, const TrainCallback& cb,
-              const volatile std::sig_atomic_t* stop) {
+              const volatile std::sig_atomic_t* stop, const DistLaunch& launch) {
+  const DistEnv& env = launch.env;
+  const bool lead = env.rank == 0;  // the one rank that writes files and reports
   auto emit = [&](TrainEvent e) {
-    if (cb) cb(e);
+    if (cb && lead) cb(e);
   };
   auto say = [&](const std::string& m) { emit({"message", m, {}}); };
   ModelConfig mc = model_in;
   mc.validate();
   cfg.validate();
   if (cfg.objective == "ar") mc.mask = mask_name(MaskKind::Causal);  // what the baseline was trained with, for whoever opens it
-  RunDir run(cfg.out);  // locked, stale temp files and uncommitted saves removed
-  if (run.removed_at_open() > 0)
-    say("run: removed " + std::to_string(run.removed_at_open()) + " leftover file(s) of an interrupted save");
+  const int W = env.world_size, A = cfg.grad_accum;
+  const int micro = micro_batch(cfg, W);
+  std::optional<RunDir> run;
+  if (lead) {
+    run.emplace(cfg.out);  // locked, stale temp files and uncommitted saves removed
+    if (run->removed_at_open() > 0)
+      say("run: removed " + std::to_string(run->removed_at_open()) + " leftover file(s) of an interrupted save");
+  }
   const std::string ck_path = run_checkpoint_path(cfg.out);
   const std::string metrics_path = (fs::path(cfg.out) / "metrics.jsonl").string();
 
@@ -105,8 +165,13 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   torch::Device dev = torch::kCPU;
   if (cfg.device == "cuda" || (cfg.device == "auto" && torch::cuda::is_available())) {
     if (!torch::cuda::is_available()) throw InputError("train: device cuda asked for, but no CUDA device is available");
-    dev = torch::kCUDA;
+    dev = torch::Device(torch::kCUDA, int8_t(env.local_rank % std::max<int64_t>(1, torch::cuda::device_count())));
   }
+  Dist dist(env, dev, launch.timeout);
+  if (dist.active())
+    say("distributed: rank 0 of " + std::to_string(W) + " (" + dist.backend() + "), " + std::to_string(micro) +
+        " windows per micro-batch x " + std::to_string(A) + " micro-batch(es) per rank, global batch " +
+        std::to_string(cfg.batch));
   torch::manual_seed(cfg.seed);
 
   // ---- checkpoint to resume, tokenizer, token shards
@@ -116,7 +181,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   OptimState ostate;
   std::vector<uint8_t> tok_bytes;
   int64_t committed_step = -1;  // the step of the unit on disk, for messages
-  if (resume) {
+  if (resume) {  // every rank reads the committed unit: the run directory is on a shared file system
     const auto unit = read_commit(cfg.out);
     if (!unit) throw file_error(ck_path, "nothing to resume: no checkpoint in the run directory");
     const std::string& opt_path = unit->optim_path;
@@ -128,26 +193,36 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
                                      std::to_string(resumed.step) + " (a save was interrupted): HINT start a new run");
     tok_bytes = resumed.tokenizer;
     committed_step = resumed.step;
+    if (ostate.world_size != W)
+      say("resume: the run was written by " + std::to_string(ostate.world_size) + " rank(s), continues on " +
+          std::to_string(W) + "; the global batch (" + std::to_string(cfg.batch) + " windows) and the token count stay");
   } else {
-    tok_bytes = prepare_tokenizer(cfg, mc.vocab_size, say);
+    // Rank 0 trains or finds the tokenizer; the others take its bytes, never a tokenizer of their own.
+    if (lead) tok_bytes = prepare_tokenizer(cfg, mc.vocab_size, say);
+    tok_bytes = dist.share("tokenizer", tok_bytes);
   }
   Tokenizer tok = Tokenizer::from_bytes(tok_bytes);
-  const auto train_tokens = encode_corpus(train_files, tok, tok_bytes,
-                                          (fs::path(cfg.out) / "train.tokens").string(), say);
-  const auto val_tokens = encode_corpus(val_files, tok, tok_bytes,
-                                        (fs::path(cfg.out) / "val.tokens").string(), say);
+  auto encode = [&](const std::vector<std::string>& files, const char* name) {
+    return encode_corpus(files, tok, tok_bytes, (fs::path(cfg.out) / name).string(), say);
+  };
+  // Rank 0 writes the shard cache first; the others then reuse it (or encode their own copy).
+  TokenView train_tokens, val_tokens;
+  if (lead) train_tokens = encode(train_files, "train.tokens"), val_tokens = encode(val_files, "val.tokens");
+  dist.barrier("token shards");
+  if (!lead) {  // on another node without a shared file system, its own copy
+    fs::create_directories(cfg.out);
+    train_tokens = encode(train_files, "train.tokens"), val_tokens = encode(val_files, "val.tokens");
+  }
 
   // ---- network and optimizer
   Network net(mc);
   int64_t step = 0, tokens_seen = 0;
   json lineage = json::array();  // the checkpoints this run's weights came from
-  std::mt19937_64 rng(cfg.seed);
   if (resume) {
     net = build_network(resumed);
     step = resumed.step;
     tokens_seen = resumed.tokens_seen;
     lineage = resumed.lineage;
-    std::istringstream(ostate.rng) >> rng;
   } else if (!cfg.init_from.empty()) {
     Checkpoint init = load_checkpoint(cfg.init_from);
     lineage = lineage_from(init, cfg.init_from);
@@ -164,7 +239,8 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   net->to(dev);
   net->train();
   std::vector<std::pair<std::string, torch::Tensor>> params;
-  for (auto& p : net->named_parameters()) params.emplace_back(p.key(), p.value());
+  std::vector<torch::Tensor> param_list;
+  for (auto& p : net->named_parameters()) params.emplace_back(p.key(), p.value()), param_list.push_back(p.value());
   AdamW opt(params, cfg.beta1, cfg.beta2, cfg.weight_decay);
   if (resume) {
     try {
@@ -173,10 +249,12 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       throw file_error(read_commit(cfg.out, false)->optim_path, e.what());
     }
   }
-  trim_metrics(metrics_path, step);  // a fresh run starts an empty file
+  dist.broadcast(param_list);  // one start for every rank, whatever each read or initialised
+  torch::manual_seed(cfg.seed + 7919 * uint64_t(env.rank));  // dropout differs per rank, as its windows do
+  if (lead) trim_metrics(metrics_path, step);  // a fresh run starts an empty file
 
   json eff = {{"model", mc}, {"train", cfg}, {"params", mc.param_count()}, {"device", dev.str()},
-              {"threads", torch::get_num_threads()}, {"libtorch", compat::torch_version()},
+              {"threads", torch::get_num_threads()}, {"libtorch", compat::torch_version()}, {"world_size", W},
               {"train_tokens", train_tokens.size()}, {"val_tokens", val_tokens.size()},
               {"corpus", {{"train", describe(train_tokens)}, {"val", describe(val_tokens)}}}};
   emit({"config", "", eff, step, cfg.steps});
@@ -190,11 +268,20 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   eo.reconverge = cfg.eval_reconverge;
   const auto eval_ids = fixed_windows(val_tokens, cfg.eval_windows, mc.block_size + cfg.eval_reconverge);
 
-  std::ofstream metrics(metrics_path, std::ios::app);
-  if (!metrics) throw file_error(metrics_path, "cannot open for appending");
-  auto write_metrics = [&](const json& j) { metrics << j.dump() << "\n" << std::flush; };
+  std::ofstream metrics;
+  if (lead) {
+    metrics.open(metrics_path, std::ios::app);
+    if (!metrics) throw file_error(metrics_path, "cannot open for appending");
+  }
+  auto write_metrics = [&](const json& j) {
+    if (lead) metrics << j.dump() << "\n" << std::flush;
+  };
 
   auto save = [&]() {
+    if (!lead) {
+      committed_step = step;
+      return;
+    }
     Checkpoint ck;
     ck.model = mc;
     ck.train = cfg;
@@ -202,14 +289,13 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     ck.step = step;
     ck.tokens_seen = tokens_seen;
     ck.lineage = lineage;
+    ck.world_size = W;
     ck.tokenizer = tok_bytes;
     for (auto& [n, p] : params) ck.params[n] = p.detach().to(torch::kCPU).clone();
-    std::ostringstream r;
-    r << rng;
     const auto model_bytes = serialize_checkpoint(ck);
-    const auto optim_bytes = serialize_optim({step, tokens_seen, opt.t(), r.str(), opt.state()});
+    const auto optim_bytes = serialize_optim({step, tokens_seen, opt.t(), W, opt.state()});
     try {
-      run.commit(step, 1, model_bytes, optim_bytes);
+      run->commit(step, W, model_bytes, optim_bytes);
     } catch (const std::exception& e) {
       throw EnvError("saving step " + std::to_string(step) + " failed: " + e.what() + "; " +
                                (committed_step >= 0 ? "the last committed checkpoint is " + ck_path + " (step " +
@@ -219,23 +305,70 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     committed_step = step;
     emit({"checkpoint", ck_path, {}, step, cfg.steps});
   };
-  auto stop_asked = [&] { return stop && *stop != 0; };
+  bool stopping = false;  // agreed by every rank at the end of a step
 
   // ---- the loop
-  const int T = mc.block_size;
+  const int T = mc.block_size, K = cfg.objective == "ar" ? 1 : cfg.iters;
   auto t_last = std::chrono::steady_clock::now();
   const auto t_start = t_last;
   const int64_t first_step = step;
   int64_t tokens_last = tokens_seen;
-  while (step < cfg.steps && !stop_asked()) {
+  {  // a signal before the first step: every rank must agree, or one would wait for the others forever
+    auto s = torch::tensor({stop && *stop != 0 ? 1.0 : 0.0}, torch::kFloat64);  // [1]
+    dist.allreduce_sum(s);
+    stopping = s.item<double>() > 0;
+  }
+  while (step < cfg.steps && !stopping) {
     const double lr = lr_at(cfg, step);
-    auto ids = sample_windows(train_tokens, cfg.batch, T, rng).to(dev);   // [B,T]
+    // Every rank draws the layout of every window of the global batch (cheap), so the loss is
+    // normalised by the global batch's row counts and the ranks' gradients simply add up.
+    std::vector<WindowLayout> layouts;
+    LossNorm norm;
+    if (cfg.objective != "ar") {
+      layouts.reserve(cfg.batch);
+      for (int g = 0; g < cfg.batch; ++g) {
+        auto lrng = window_rng(cfg.seed, step, g, 1);
+        layouts.push_back(draw_layout(cfg, 1, T, step, lrng));
+        norm.future_rows += layouts.back().free.narrow(1, 1, T - 1).sum().item<double>();
+        norm.past_rows += layouts.back().future.narrow(1, 1, T - 1).logical_not().sum().item<double>();
+      }
+    }
     opt.zero_grad();
-    LossReport rep;
-    {
+    LossReport rep;  // summed over this rank's micro-batches
+    rep.future_loss.assign(K, 0.0);
+    if (cfg.objective != "ar") rep.past_loss.assign(K, 0.0);
+    for (int a = 0; a < A; ++a) {
+      const int g0 = (env.rank * A + a) * micro;  // this micro-batch's first global window
+      std::vector<torch::Tensor> rows;
+      for (int g = g0; g < g0 + micro; ++g) {
+        auto srng = window_rng(cfg.seed, step, g, 0);
+        rows.push_back(sample_windows(train_tokens, 1, T, srng));
+      }
+      auto ids = torch::cat(rows).to(dev);  // [micro,T]
       compat::AutocastGuard ac(dev, cfg.bf16);
-      rep = cfg.objective == "ar" ? ar_loss_backward(net, ids)
-                                  : wfc_loss_backward(net, cfg, ids, draw_layout(cfg, cfg.batch, T, step, rng));
+      const LossReport r = cfg.objective == "ar"
+                               ? ar_loss_backward(net, ids, double(micro) / double(cfg.batch))
+                               : wfc_loss_backward(net, cfg, ids, cat_layouts(layouts, size_t(g0), size_t(micro)), norm);
+      rep.loss += r.loss;
+      for (int k = 0; k < K; ++k) rep.future_loss[k] += r.future_loss[k];
+      for (size_t k = 0; k < r.past_loss.size(); ++k) rep.past_loss[k] += r.past_loss[k];
+    }
+    // The ranks' sums: gradients in flat buckets, then the reported losses and the stop flag.
+    dist.allreduce_grads(param_list);
+    if (dist.active()) {
+      auto s = torch::zeros({2 + 2 * K}, torch::kFloat64);  // [loss, future_loss[K], past_loss[K], stop]
+      auto* d = s.data_ptr<double>();
+      d[0] = rep.loss;
+      for (int k = 0; k < K; ++k) d[1 + k] = rep.future_loss[k];
+      for (size_t k = 0; k < rep.past_loss.size(); ++k) d[1 + K + k] = rep.past_loss[k];
+      d[1 + 2 * K] = stop && *stop != 0 ? 1.0 : 0.0;
+      dist.allreduce_sum(s);
+      rep.loss = d[0];
+      for (int k = 0; k < K; ++k) rep.future_loss[k] = d[1 + k];
+      for (size_t k = 0; k < rep.past_loss.size(); ++k) rep.past_loss[k] = d[1 + K + k];
+      stopping = d[1 + 2 * K] > 0;
+    } else {
+      stopping = stop && *stop != 0;
     }
     const double gnorm = opt.clip_grad_norm(cfg.grad_clip);
     if (!std::isfinite(rep.loss) || !std::isfinite(gnorm)) {
@@ -249,6 +382,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     opt.step(lr);
     ++step;
     tokens_seen += int64_t(cfg.batch) * T;
+    dist.heartbeat(step);
 
     if (step % cfg.log_every == 0 || step == cfg.steps) {
       const auto now = std::chrono::steady_clock::now();
@@ -265,7 +399,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       emit({"log", "", j, step, cfg.steps, tps, eta_s, rep.loss});
     }
     if ((cfg.eval_every > 0 && step % cfg.eval_every == 0) || step == cfg.steps) {
-      json j = evaluate(net, cfg.objective, eval_ids, eo);
+      json j = evaluate_split(net, cfg.objective, eval_ids, eo, dist);
       j["kind"] = "eval";
       j["step"] = step;
       j["tokens"] = tokens_seen;
@@ -275,7 +409,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
     }
     if ((cfg.ckpt_every > 0 && step % cfg.ckpt_every == 0) || step == cfg.steps) save();
   }
-  if (stop_asked() && step < cfg.steps) {  // the step in flight is finished: keep it
+  if (stopping && step < cfg.steps) {  // the step in flight is finished: keep it
     if (committed_step != step) save();
     emit({"stopped", ck_path, {}, step, cfg.steps});
     return step;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "model/config.h"
+#include "model/dist_env.h"
 #include "model/train_config.h"
 
 namespace wfc {
@@ -35,7 +36,13 @@ std::string run_checkpoint_path(const std::string& out);
 // gradient that stops being finite throws std::runtime_error and leaves the last checkpoint alone.
 // When *stop becomes non-zero (a signal handler sets it), the step in flight is finished, saved,
 // and a "stopped" event names the checkpoint; train then returns that step.
+//
+// Data parallel when launch.env.world_size > 1 (model/distributed.h): cfg.batch is the GLOBAL
+// batch, split into world_size x grad_accum equal micro-batches; window g of a step is the same
+// window on any number of ranks, gradients are summed over ranks, every rank takes the same
+// optimizer step, and only rank 0 writes files and reports through cb. A peer that fails throws
+// DistError naming it.
 int64_t train(const ModelConfig& model, const TrainConfig& cfg, bool resume, const TrainCallback& cb,
-              const volatile std::sig_atomic_t* stop = nullptr);
+              const volatile std::sig_atomic_t* stop = nullptr, const DistLaunch& launch = {});
 
 }  // namespace wfc

@@ -6,9 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
+# libgloo-dev: the headers LibTorch's c10d Gloo backend includes (data-parallel training on CPU).
 PKGS=(build-essential cmake ninja-build ccache pkg-config git
       libtorch-dev libimgui-dev libglfw3-dev libgtest-dev libepoxy-dev libstb-dev nlohmann-json3-dev
-      libopenblas0-openmp
+      libopenblas0-openmp libgloo-dev
       libprotobuf-dev protobuf-compiler dpkg-dev libssl-dev
       libegl-dev libegl-mesa0 libgl1-mesa-dri
       xvfb xauth xdotool imagemagick fonts-jetbrains-mono

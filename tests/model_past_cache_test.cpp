@@ -274,7 +274,7 @@ TEST(PastCache, TrainingSharesThePastWithTheSameLossAndGradients) {
       double loss[2];
       for (int reuse : {0, 1}) {
         for (auto& p : net->parameters()) p.mutable_grad() = torch::Tensor();
-        loss[reuse] = wfc_loss_backward(net, tc, ids, layout, reuse == 1).loss;
+        loss[reuse] = wfc_loss_backward(net, tc, ids, layout, {}, reuse == 1).loss;
         for (auto& p : net->named_parameters()) grads[reuse][p.key()] = p.value().grad().clone();
       }
       EXPECT_NEAR(loss[0], loss[1], 1e-5 * std::abs(loss[0])) << mask << " m=" << m;
