@@ -8,6 +8,7 @@
 #include "model/ar_decode.h"
 #include "model/checkpoint.h"
 #include "model/errors.h"
+#include "model/atomic_write.h"
 #include "model/file_io.h"
 #include "model/generate.h"
 #include "model/sampling.h"
@@ -68,6 +69,9 @@ static int run_generate(const cli::Args& a) {
   if (pick == Pick::Argmax) args.values["temperature"] = "1";  // 0 means arg-max
   st = settings_from(args, st);  // bad values and policy names fail before the checkpoint loads
   auto policy = make_policy(st.policy, st.params);
+  if (policy->name() == "manual") throw InputError("option --policy: manual collapses on clicks only: use the lab (wfc view)");
+  if (const std::string bad = a.str("trace").empty() ? "" : check_output_path(a.str("trace")); !bad.empty())
+    throw InputError("option --trace: " + bad);
   EngineConfig ec = st.engine;
   ec.threads = a.int32("threads", num::thread_range());
 

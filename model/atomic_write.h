@@ -16,6 +16,11 @@ namespace wfc {
 
 // Returns "" on success, else one line naming the file and what failed. The temp file never stays.
 inline std::string write_atomic(const std::string& path, const void* data, size_t size) {
+  // The rename replaces whatever has the name: a device (/dev/null), a FIFO, a link. Only a regular
+  // file (or nothing) may be replaced.
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return path + ": not a regular file (only a regular file is replaced)";
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return path + ": cannot create temp file: " + std::strerror(errno);
@@ -54,6 +59,18 @@ inline std::string write_atomic(const std::string& path, const void* data, size_
     ::fsync(dfd);
     ::close(dfd);
   }
+  return "";
+}
+
+// What write_atomic would refuse at the end, said before long work: "" when `path` may be written
+// (a regular file or nothing, in a directory that exists), else one line naming it.
+inline std::string check_output_path(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return path + ": not a regular file (only a regular file is replaced)";
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  if (dir.empty()) dir = "/";
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return path + ": its directory " + dir + " does not exist";
   return "";
 }
 

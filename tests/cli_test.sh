@@ -42,6 +42,12 @@ expect_contains "$ERR" "bad.safetensors" "garbage file is named"
 one_line "$ERR" "garbage checkpoint"
 expect_rc 2 "view on a bad checkpoint fails before any window" -- "$WFC" view --checkpoint "$WORK/bad.safetensors"
 # Issue 14, defect 2: an unknown policy reached the lab's worker, which died and hung the UI.
+# generate --policy manual printed the prompt, then the error on the same line.
+expect_rc 2 "generate --policy manual is refused before any output" -- "$WFC" generate --policy manual --prompt "The jury"
+[ -z "$OUT" ] && ok "nothing on stdout" || bad "stdout: $OUT"
+one_line "$ERR" "policy manual"
+expect_rc 2 "generate --trace into a missing directory fails before generating" -- "$WFC" generate --tokens 2 --trace "$WORK/nope/t.jsonl"
+[ -z "$OUT" ] && ok "nothing generated first" || bad "stdout: $OUT"
 expect_rc 2 "view with an unknown policy fails before any window" -- "$WFC" view --policy nope
 expect_contains "$ERR" "unknown policy 'nope'" "the unknown policy is named"
 one_line "$ERR" "unknown policy"
