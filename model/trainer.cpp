@@ -159,6 +159,16 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       say("run: removed " + std::to_string(run->removed_at_open()) + " leftover file(s) of an interrupted save");
   }
   const std::string ck_path = run_checkpoint_path(cfg.out);
+  if (!resume) {  // every rank checks (the run directory is shared), so none waits for a refused one
+    std::optional<CommittedUnit> prev;
+    try {
+      prev = read_commit(cfg.out, false);
+    } catch (const InputError&) {
+    }
+    if (prev)
+      throw file_error(cfg.out, "holds a committed run (step " + std::to_string(prev->step) +
+                                    "): continue it with --resume, or train into another --out");
+  }
   const std::string metrics_path = (fs::path(cfg.out) / "metrics.jsonl").string();
 
   if (cfg.threads > 0) torch::set_num_threads(cfg.threads);
@@ -375,7 +385,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       std::string last = committed_step >= 0 ? "the last good checkpoint is " + ck_path + " (step " +
                                                    std::to_string(committed_step) + ")"
                                              : "no checkpoint was written yet";
-      throw std::runtime_error("train: " + std::string(!std::isfinite(rep.loss) ? "loss" : "gradient norm") +
+      throw InputError("train: " + std::string(!std::isfinite(rep.loss) ? "loss" : "gradient norm") +
                                " is not finite at step " + std::to_string(step + 1) + "; stopped without saving, " +
                                last + " (HINT lower --lr or raise --warmup)");
     }

@@ -60,4 +60,19 @@ dt="$(( ($(date +%s%N) - t0) / 1000000 )) ms"
 grep -q '^stopped by' "$WORK/err.txt" && bad "the second signal waited for the save" || ok "the second signal did not wait for the step (out $dt after it)"
 expect_rc 0 "the committed checkpoint is whole" -- "$WFC" info "$RUN/ckpt.safetensors" --json
 expect_contains "$OUT" '"step": 2' "and still at step 2"
+# A run directory is never started over or emptied on a guess (found by a stranger's try):
+# training into a committed run without --resume is refused, and a run whose commit.json is gone
+# keeps its unit files when --resume says what is missing.
+RUN="$WORK/run-INT"
+expect_rc 2 "training into a committed run without --resume is refused" -- "$WFC" train "${TINY[@]}" --batch 4 --out "$RUN" --steps 3 --tokenizer "$TOK"
+expect_contains "$ERR" "$RUN: holds a committed run" "the message names the run directory"
+expect_rc 0 "and the committed run is still there" -- "$WFC" info "$RUN/ckpt.safetensors" --json
+cp -a "$RUN" "$WORK/run-lost"; rm "$WORK/run-lost/commit.json"
+before="$(ls "$WORK/run-lost/commit" | wc -l)"
+expect_rc 2 "--resume without commit.json fails" -- "$WFC" train --out "$WORK/run-lost" --resume
+[ "$before" -gt 0 ] && [ "$(ls "$WORK/run-lost/commit" | wc -l)" = "$before" ] && ok "and deletes none of the $before unit files" \
+  || bad "unit files before $before, after $(ls "$WORK/run-lost/commit" | wc -l)"
+# A learning rate that makes the loss overflow is the config's fault: exit 2, one line.
+expect_rc 2 "a non-finite loss is bad input" -- "$WFC" train "${TINY[@]}" --batch 4 --out "$WORK/run-lr" --steps 3 --lr 1e30 --warmup 0 --tokenizer "$TOK"
+one_line "$ERR" "non-finite loss"
 finish
