@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -15,8 +16,19 @@
 
 namespace wfc::app {
 
+// The help says checkpoints/default.safetensors: that one, from the working directory, when it is
+// there; else the checkout the binary sits in (build/wfc -> ../checkpoints), so a moved or copied
+// checkout opens its own; the source directory it was built from last.
 std::string bundled_checkpoint_path() {
-  return std::string(WFC_SOURCE_DIR) + "/checkpoints/default.safetensors";
+  const std::string rel = "checkpoints/default.safetensors";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(rel, ec)) return rel;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = exe.parent_path().parent_path() / rel;
+    if (std::filesystem::is_regular_file(beside, ec)) return beside.string();
+  }
+  return std::string(WFC_SOURCE_DIR) + "/" + rel;
 }
 
 static int run_view(const cli::Args& a) {
