@@ -377,8 +377,6 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       for (int k = 0; k < K; ++k) rep.future_loss[k] = d[1 + k];
       for (size_t k = 0; k < rep.past_loss.size(); ++k) rep.past_loss[k] = d[1 + K + k];
       stopping = d[1 + 2 * K] > 0;
-    } else {
-      stopping = stop && *stop != 0;
     }
     const double gnorm = opt.clip_grad_norm(cfg.grad_clip);
     if (!std::isfinite(rep.loss) || !std::isfinite(gnorm)) {
@@ -418,6 +416,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
       net->train();
     }
     if ((cfg.ckpt_every > 0 && step % cfg.ckpt_every == 0) || step == cfg.steps) save();
+    if (!dist.active()) stopping = stop && *stop != 0;  // one rank: a signal during this step stops after it
   }
   if (stopping && step < cfg.steps) {  // the step in flight is finished: keep it
     if (committed_step != step) save();
