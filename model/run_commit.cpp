@@ -181,9 +181,9 @@ RunDir::RunDir(const std::string& out) : out_(out) {
   } catch (const InputError&) {
     return;
   }
-  // No manifest: the files may be a first save that never committed, or a run whose commit.json
+  // No manifest (read_commit then falls back to the old layout): the files may be a first save that never committed, or a run whose commit.json
   // was lost; --resume then names what is missing, and nothing is deleted on a guess.
-  if (!cur) return;
+  if (!cur || cur->generation == 0) return;  // generation 0: read from the pre-manifest layout
   for (const auto& e : fs::directory_iterator(fs::path(out) / kUnitDir, ec)) {
     const std::string p = e.path().string();
     if (cur && (same_file(p, cur->model_path) || same_file(p, cur->optim_path))) continue;

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 SEED="${WFC_KILL_SEED:-$$}"; RANDOM=$SEED
 echo "random seed $SEED (WFC_KILL_SEED=$SEED repeats this run)"
 
-STEPS=120
+STEPS=300  # enough that 24 kills land before the end also on an idle machine (120 ran out after 19)
 TINY=(--train-files "$DATA/tiny.txt" --val-files "$DATA/tiny.txt" --vocab-size 400 --block-size 32
       --n-layer 2 --n-head 2 --n-embd 32 --batch 4 --lr 3e-3 --warmup 5 --eval-every 0 --eval-windows 2
       --eval-future 8 --eval-reconverge 1 --log-every 1 --future-max 12 --threads 1 --device cpu --seed 7)

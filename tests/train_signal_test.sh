@@ -74,5 +74,7 @@ expect_rc 2 "--resume without commit.json fails" -- "$WFC" train --out "$WORK/ru
   || bad "unit files before $before, after $(ls "$WORK/run-lost/commit" | wc -l)"
 # A learning rate that makes the loss overflow is the config's fault: exit 2, one line.
 expect_rc 2 "a non-finite loss is bad input" -- "$WFC" train "${TINY[@]}" --batch 4 --out "$WORK/run-lr" --steps 3 --lr 1e30 --warmup 0 --tokenizer "$TOK"
-one_line "$ERR" "non-finite loss"
+last="$(tail -1 <<<"$ERR")"
+expect_contains "$last" "wfc train: train: loss is not finite" "the last line says why"
+expect_contains "$last" "HINT lower --lr" "and what to change"
 finish
