@@ -75,7 +75,7 @@ void converge_batch(Network& net, const torch::Tensor& ids, torch::Tensor& ps, c
   const int64_t n = ids.size(0), T = ids.size(1), Fn = ps.size(1), P = T - Fn;
   auto future = (torch::arange(T, ids.options()) >= P).unsqueeze(0).expand({n, T});  // [n,T]
   auto allowed = net->attention_mask(future, held);                      // [n,1,T,T]
-  auto past_x = net->embed_tokens(ids.narrow(1, 0, P));                  // [n,P,C]
+  auto past_x = net->wte(ids.narrow(1, 0, P));                           // [n,P,C] positions are added below, once
   // The past, run once per convergence (past_cache.h): under the causal, block and held masks past
   // rows never see the future, so their keys and values are the same in every iteration.
   const MaskKind mask = parse_mask(net->cfg.mask, "checkpoint", true);

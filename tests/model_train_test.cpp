@@ -318,6 +318,42 @@ TEST(Train, TrainingUnrollEvaluationAndEngineAgree) {
   std::cout << "    converged in " << iters << " iterations in both\n";
 }
 
+// With learned positions the evaluation added the position table twice to past rows (the token
+// embedding already carried it): its numbers were not the engine's.
+TEST(Train, EvaluationWithLearnedPositionsMatchesTheEngine) {
+  Checkpoint ck = tiny_checkpoint(4);
+  ck.model.pos = "learned";
+  ck.params.clear();
+  for (const auto& [name, shape] : expected_shapes(ck.model)) ck.params[name] = torch::randn(shape) * 0.2;
+  Network net = build_network(ck);
+  net->eval();
+  const int T = ck.model.block_size, Fn = 8, P = T - Fn;
+  torch::manual_seed(6);
+  auto ids = torch::randint(3, ck.model.vocab_size, {1, T}, torch::kLong);  // [1,T]
+  for (const bool cache : {false, true}) {
+    EvalOptions o;
+    o.future = Fn;
+    o.reconverge = 0;
+    o.ahead = 0;
+    o.max_iters = 40;
+    o.tol = 1e-5f;
+    o.cache_past = cache;
+    auto r = evaluate(net, "wfc", ids, o);
+    EngineConfig ec;
+    ec.future = Fn;
+    ec.max_iters = 40;
+    ec.tol = 1e-5f;
+    Engine eng(build_network(ck), ec);
+    eng.reset(std::vector<int>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + P));
+    const int iters = eng.converge();
+    auto p = eng.probs().narrow(0, P, Fn);
+    EXPECT_EQ(r.mean_iters, double(iters)) << "cache " << cache;
+    for (int d = 0; d < Fn; ++d)
+      EXPECT_NEAR(r.nll_by_distance[d], -std::log(p[d][ids[0][P + d].item<int64_t>()].item<double>()), 1e-4)
+          << "distance " << d + 1 << ", cache " << cache;
+  }
+}
+
 // The collapse-ahead probe of the evaluation is the engine's collapse and re-convergence; under a
 // causal mask the rows left of the collapse cannot see it, under block and held they do.
 TEST(Train, CollapseAheadProbeMatchesTheEngine) {
