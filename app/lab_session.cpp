@@ -9,7 +9,6 @@
 #include "model/generate.h"
 
 namespace wfc::app {
-
 using viz::CmdKind;
 using viz::LabCommand;
 using viz::ScriptAction;

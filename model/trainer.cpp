@@ -160,11 +160,8 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   }
   const std::string ck_path = run_checkpoint_path(cfg.out);
   if (!resume) {  // every rank checks (the run directory is shared), so none waits for a refused one
-    std::optional<CommittedUnit> prev;
-    try {
-      prev = read_commit(cfg.out, false);
-    } catch (const InputError&) {
-    }
+    // A manifest that does not read is refused with its own error: a run is never replaced on a guess.
+    const std::optional<CommittedUnit> prev = read_commit(cfg.out, false);
     if (prev)
       throw file_error(cfg.out, "holds a committed run (step " + std::to_string(prev->step) +
                                     "): continue it with --resume, or train into another --out");
