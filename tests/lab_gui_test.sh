@@ -117,6 +117,8 @@ for _ in $(seq 20); do dump; grep -q "^rect open_path" "$STATE" && break; sleep 
 sleep 0.5
 xdotool key ctrl+a; xdotool type --delay 20 "$CKPT"; sleep 0.3; xdotool key Return; sleep 1
 xdotool mousemove 700 60
+# The new session replaces the history (one step); a slow build (sanitizers) gets there later.
+for _ in $(seq 120); do dump && [ "$(field nodes)" = 1 ] && break; sleep 0.5; done
 wait_idle
 shot 7-reopened
 [ "$(field nodes)" = 1 ] && [ "$(field error_seq)" = "$ERR1" ] && [ "$(field converged)" = 1 ] \

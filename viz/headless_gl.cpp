@@ -1,5 +1,7 @@
 #include "viz/headless_gl.h"
 
+#include "viz/keep_libraries.h"
+
 #include <epoxy/egl.h>
 
 #include <stdexcept>
@@ -35,6 +37,7 @@ HeadlessGL::HeadlessGL() {
 
 HeadlessGL::~HeadlessGL() {
   if (!display_) return;
+  keep_loaded_libraries_for_leak_reports();  // before eglTerminate unloads the driver
   eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
   if (context_) eglDestroyContext(display_, context_);
   eglTerminate(display_);

@@ -20,6 +20,7 @@
 #include "model/file_io.h"
 #include "model/atomic_write.h"
 #include "viz/frame_composer.h"
+#include "viz/keep_libraries.h"
 #include "viz/state_dump.h"
 #include "viz/theme.h"
 #include "viz/windows.h"
@@ -245,6 +246,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   glfwDestroyWindow(win);
+  keep_loaded_libraries_for_leak_reports();  // before the driver is unloaded
   glfwTerminate();
   return 0;
 }
