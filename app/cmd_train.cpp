@@ -13,6 +13,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "app/commands.h"
 #include "app/launch.h"
@@ -133,11 +134,14 @@ static std::string fmt_duration(double s) {
 }
 
 // SIGINT/SIGTERM: the first asks the trainer to finish its step and save; a second one ends the
-// process at once (the committed unit on disk is whole either way).
+// process at once (the committed unit on disk is whole either way). Before training has begun
+// (reading the corpus, joining the other ranks) there is nothing to save, and a rank waiting for
+// a peer could not see the flag: the first signal ends the process at once there.
 static volatile std::sig_atomic_t g_stop_signal = 0;
+static volatile std::sig_atomic_t g_training = 0;  // set when the trainer prints its effective config
 
 extern "C" void on_stop_signal(int sig) {
-  if (g_stop_signal != 0) _exit(128 + sig);
+  if (g_stop_signal != 0 || g_training == 0) _exit(128 + sig);
   g_stop_signal = sig;
 }
 
@@ -151,6 +155,7 @@ static void install_stop_handlers() {
 }
 
 static int run_train(const cli::Args& a) {
+  install_stop_handlers();  // first: a Ctrl+C during the checks and the start-up ends at once
   const int64_t nproc = a.integer("nproc", {1, 256});
   DistLaunch launch;
   launch.env = dist_env_from_environment();
@@ -237,6 +242,7 @@ static int run_train(const cli::Args& a) {
       end_bar();
       std::cerr << e.text << "\n";
     } else if (e.kind == "config") {
+      g_training = 1;  // from here a signal finishes the step and saves
       std::cerr << (resume ? "resuming at step " + std::to_string(e.step) + " with" : "training with")
                 << " the effective config:\n" << e.data.dump(2) << "\n";
     } else if (e.kind == "log") {
@@ -277,13 +283,18 @@ static int run_train(const cli::Args& a) {
                 << " --resume\n";
     }
   };
-  install_stop_handlers();
   try {
     train(mc, tc, resume, cb, &g_stop_signal, launch);
   } catch (const DistError& e) {  // not an internal error: a peer or the network failed
     end_bar();
     std::cerr << "wfc train: " << e.what() << "\n";
     return 1;
+  } catch (const InputError&) {
+    end_bar();
+    // Ranks of --nproc read the same input, so they fail alike: rank 0 speaks, and the launcher
+    // ends the others as soon as one exits for bad input. A rank alone in its failure still speaks.
+    if (std::getenv("WFC_LAUNCHER_PID") && launch.env.rank != 0) std::this_thread::sleep_for(std::chrono::seconds(2));
+    throw;
   } catch (...) {
     end_bar();
     throw;

@@ -111,6 +111,7 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
   // collective and say so (a long step, a save in flight), then they are killed.
   const std::chrono::milliseconds grace = std::min<std::chrono::milliseconds>(timeout, 30s) + 5s;
   int remaining = nproc, first_code = 0;
+  bool ended_for_bad_input = false;  // the ranks killed after one exited for bad input are not news
   auto kill_at = std::chrono::steady_clock::time_point::max();
   while (remaining > 0) {
     int st = 0;
@@ -132,7 +133,22 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
       if (g_children[i] == p) rank = i, g_children[i] = -1;
     --remaining;
     const int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    if (code == 0 || (g_signal != 0 && code == 128 + g_signal)) continue;
+    if (code == 0 || ended_for_bad_input) continue;
+    if (g_signal != 0 && code == 128 + g_signal) {
+      // Stopped as asked. A rank still running must finish its step within the grace, or it would
+      // wait for this one forever (a rank still starting up when the signal came ends at once).
+      if (kill_at == std::chrono::steady_clock::time_point::max()) kill_at = std::chrono::steady_clock::now() + grace;
+      continue;
+    }
+    if (code == 2) {
+      // Bad input: the rank said what in one line, and nothing is in flight (the others would only
+      // wait for it, then repeat the line). End them now; the launcher adds nothing.
+      for (int i = 0; i < nproc; ++i)
+        if (g_children[i] > 0) ::kill(g_children[i], SIGKILL);
+      ended_for_bad_input = true;
+      if (first_code == 0) first_code = code;
+      continue;
+    }
     if (WIFSIGNALED(st))
       std::cerr << "launch: rank " << rank << " (pid " << p << ") was killed by " << signal_name(WTERMSIG(st)) << "\n";
     else

@@ -40,7 +40,14 @@ struct Dist::Impl {
   c10::intrusive_ptr<c10d::ProcessGroup> pg;
   std::string backend;
   std::chrono::milliseconds timeout{};
+  torch::Device dev{torch::kCPU};  // where the group's tensors must live (NCCL takes CUDA tensors only)
 };
+
+// The group's own device: a tensor elsewhere (a CPU flag or loss sum under NCCL) travels through a
+// copy there and back, so callers never need to know which backend they talk to.
+static torch::Tensor on_device(const torch::Tensor& t, const torch::Device& dev) {
+  return t.device() == dev ? t : t.to(dev);
+}
 
 static std::string first_line(const std::string& s) {
   const auto nl = s.find('\n');
@@ -53,6 +60,7 @@ Dist::Dist(const DistEnv& env, const torch::Device& dev, std::chrono::millisecon
   if (env.world_size <= 1) return;
   impl_ = std::make_unique<Impl>();
   impl_->timeout = timeout;
+  impl_->dev = dev;
   c10d::TCPStoreOptions so;
   so.port = uint16_t(env.master_port);
   so.isServer = env.rank == 0 && !env.agent_store;  // else the launcher hosts it
@@ -162,8 +170,9 @@ void Dist::heartbeat(int64_t step) { step_ = step; }
 void Dist::allreduce_sum(torch::Tensor& t) {
   if (!impl_) return;
   try {
-    std::vector<at::Tensor> v{t};
+    std::vector<at::Tensor> v{on_device(t, impl_->dev)};
     impl_->pg->allreduce(v)->wait();
+    if (!v[0].is_same(t)) t.copy_(v[0]);
   } catch (const DistError&) {
     throw;
   } catch (const std::exception& e) {
@@ -217,8 +226,9 @@ void Dist::broadcast(const std::vector<torch::Tensor>& tensors, int root) {
     c10d::BroadcastOptions o;
     o.rootRank = root;
     for (const auto& t : tensors) {
-      std::vector<at::Tensor> v{t};
+      std::vector<at::Tensor> v{on_device(t, impl_->dev)};
       impl_->pg->broadcast(v, o)->wait();
+      if (!v[0].is_same(t)) t.copy_(v[0]);
     }
   } catch (const std::exception& e) {
     fail("broadcast", first_line(e.what()));
@@ -240,7 +250,7 @@ std::vector<uint8_t> Dist::share(const std::string& key, const std::vector<uint8
 
 void Dist::barrier(const std::string& what) {
   if (!impl_) return;
-  auto one = torch::ones({1});
+  auto one = torch::ones({1}, torch::TensorOptions().device(impl_->dev));  // [1]
   try {
     std::vector<at::Tensor> v{one};
     impl_->pg->allreduce(v)->wait();

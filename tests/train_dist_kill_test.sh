@@ -60,6 +60,47 @@ rc=$?; ms=$(( ($(date +%s%N) - t0) / 1000000 )); ERR="$(cat "$WORK/.stderr")"
 expect_contains "$ERR" "rank 1 never joined within 5 s" "the message names the missing rank"
 echo "  alone: $(tail -1 <<<"$ERR")"
 
+# Bad input found by the ranks (not by the launcher's own checks): one line, exit 2, and no wait
+# for the --dist-timeout. The lock is taken by rank 0 alone, so rank 1 would wait for it; a missing
+# corpus fails on both ranks at once.
+mkdir -p "$WORK/locked"
+flock "$WORK/locked/.lock" sleep 60 & holder=$!
+sleep 0.3
+t0=$(date +%s%N)
+expect_rc 2 "--nproc 2 into a directory another trainer holds" -- \
+  "$WFC" train "${TINY[@]}" --out "$WORK/locked" --steps 3 --nproc 2 --dist-timeout 50
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+[ $ms -lt 20000 ] && ok "refused in ${ms} ms (the ranks do not wait out the 35 s grace)" || bad "took ${ms} ms"
+expect_contains "$ERR" "another wfc train is running in this run directory" "rank 0 names the lock"
+one_error() {  # one_error DESCRIPTION: one 'wfc train:' line, and no launcher line about a rank
+  local n; n=$(grep -c '^wfc train:' <<<"$ERR")
+  [ "$n" = 1 ] && ! grep -q '^launch: rank' <<<"$ERR" && ok "$1: one line" || bad "$1: $n error lines: $ERR"
+}
+one_error "a locked run under --nproc"
+t0=$(date +%s%N)
+expect_rc 2 "--nproc 2 with a missing corpus" -- "$WFC" train "${TINY[@]}" --train-files "$WORK/nothing.txt" \
+  --out "$WORK/missing" --steps 3 --nproc 2 --dist-timeout 50
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $ms -lt 20000 ] && ok "refused in ${ms} ms" || bad "took ${ms} ms"
+expect_contains "$ERR" "nothing.txt" "the message names the file"
+one_error "a missing corpus under --nproc (not one line per rank)"
+
+# Ctrl+C while the ranks start up: nothing to save yet, so every process ends at once instead of
+# one rank waiting out the --dist-timeout for a peer that is gone.
+"$WFC" train "${TINY[@]}" --out "$WORK/early" --steps 100000 --nproc 2 --dist-timeout 50 \
+  >"$WORK/.stdout" 2>"$WORK/early.txt" &
+launcher=$!
+while kill -0 $launcher 2>/dev/null && ! grep -q '^launch: 2 ranks' "$WORK/early.txt"; do sleep 0.01; done
+t0=$(date +%s%N)
+kill -INT $launcher
+wait $launcher; rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $rc = 130 ] && ok "SIGINT during start-up exits 130" || bad "SIGINT during start-up: exit $rc: $(cat "$WORK/early.txt")"
+[ $ms -lt 15000 ] && ok "and ends ${ms} ms after the signal (timeout 50 s)" || bad "took ${ms} ms to end"
+pgrep -f "$WORK/early" >/dev/null && bad "a rank is still running" || ok "no rank left running"
+[ -e "$WORK/early/ckpt.safetensors" ] && bad "a checkpoint was saved before any step" || ok "nothing saved (no step was taken)"
+
 # Launcher variables are checked by the strict number parser: one line, exit 2.
 expect_rc 2 "a malformed WORLD_SIZE is refused" -- env RANK=0 WORLD_SIZE=2x "$WFC" train "${TINY[@]}" --out "$WORK/bad" --steps 1
 expect_contains "$ERR" "environment WORLD_SIZE" "the message names the variable"
