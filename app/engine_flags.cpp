@@ -78,7 +78,16 @@ viz::LabSettings settings_from(const cli::Args& a, viz::LabSettings s) {
   } catch (const InputError& e) {
     throw cli::UsageError(std::string("option --") + e.what());
   }
-  make_policy(s.policy, s.params);  // an unknown policy or a bad parameter fails here
+  try {
+    s.params.validate();
+  } catch (const InputError& e) {
+    throw cli::UsageError(std::string("option --") + e.what());
+  }
+  try {
+    make_policy(s.policy, s.params);
+  } catch (const InputError& e) {
+    throw cli::UsageError(std::string("option --policy: ") + e.what());
+  }
   return s;
 }
 

@@ -1,7 +1,9 @@
 #include "model/policies.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
+#include <sstream>
 
 #include "model/errors.h"
 
@@ -106,15 +108,24 @@ std::vector<std::string> policy_names() {
   return {"first-future", "lowest-entropy", "threshold", "entropy-budget", "median-partial", "manual"};
 }
 
+void PolicyParams::validate() const {
+  auto bad = [](const char* field, const char* range, float v) {
+    std::ostringstream m;
+    m << field << ": must be " << range << ", got " << v;
+    return InputError(m.str());
+  };
+  if (!(threshold >= 0 && std::isfinite(threshold))) throw bad("threshold", ">= 0 nats", threshold);
+  if (!(budget > 0 && std::isfinite(budget))) throw bad("budget", "> 0 nats", budget);
+  if (!(alpha > 0 && alpha <= 1)) throw bad("alpha", "in (0, 1]", alpha);
+}
+
 std::unique_ptr<Policy> make_policy(const std::string& name, const PolicyParams& p) {
+  p.validate();
   if (name == "first-future") return std::make_unique<FirstFuture>();
   if (name == "lowest-entropy") return std::make_unique<LowestEntropy>();
   if (name == "threshold") return std::make_unique<Threshold>(p.threshold);
   if (name == "entropy-budget") return std::make_unique<EntropyBudget>(p.budget);
-  if (name == "median-partial") {
-    if (!(p.alpha > 0 && p.alpha <= 1)) throw InputError("policy median-partial: alpha must be in (0, 1]");
-    return std::make_unique<MedianPartial>(p.alpha);
-  }
+  if (name == "median-partial") return std::make_unique<MedianPartial>(p.alpha);
   if (name == "manual") return std::make_unique<Manual>();
   std::string all;
   for (auto& n : policy_names()) all += (all.empty() ? "" : ", ") + n;

@@ -23,6 +23,9 @@ struct PolicyParams {
   float threshold = 4.5f;      // threshold: collapse every free row under this entropy (nats)
   float budget = 10.0f;        // entropy-budget: lowest-entropy rows while their sum stays under this
   float alpha = 0.5f;          // median-partial: blend strength
+  // Every range is checked whichever policy is chosen, so a bad value never waits silently for the
+  // policy that reads it. The message starts with the field's name (the flag's, too).
+  void validate() const;
 };
 
 class Policy {
