@@ -2,6 +2,9 @@
 // Collapse language models. Exit codes: 0 ok, 2 usage or bad input, 1 internal error.
 #include <torch/torch.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <vector>
 
@@ -26,6 +29,18 @@ static void print_overview(std::ostream& o, const std::vector<cli::Command>& cmd
     o << n << c.summary << (c.landed ? "" : " [not available yet]") << "\n";
   }
   o << "\n'wfc COMMAND --help' lists every option with its default.\n";
+}
+
+// Output that never arrived is a failure: `wfc info > /dev/full` must not exit 0. The buffered
+// rest is flushed here, where the error shows (ENOSPC, EIO); the exit is 1, the environment's.
+static int stdout_written(const std::string& name, int rc) {
+  errno = 0;
+  std::cout.flush();
+  if (std::cout.good() && std::fflush(stdout) == 0) return rc;
+  const int err = errno;
+  std::cerr << "wfc " << name << ": cannot write to standard output" << (err ? std::string(": ") + std::strerror(err) : "")
+            << "\n";
+  return rc != 0 ? rc : 1;
 }
 
 int main(int argc, char** argv) {
@@ -67,7 +82,7 @@ int main(int argc, char** argv) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       std::cout << cmd->help();
-      return 0;
+      return stdout_written(name, 0);
     }
   if (!cmd->landed) {
     std::cerr << "wfc " << name << ": not available yet (its issue has not landed)\n";
@@ -75,7 +90,7 @@ int main(int argc, char** argv) {
   }
   try {
     cli::Args parsed = cmd->parse(args);
-    return cmd->run(parsed);
+    return stdout_written(name, cmd->run(parsed));
   } catch (const cli::UsageError& e) {
     std::cerr << "wfc " << name << ": " << e.what() << " (see wfc " << name << " --help)\n";
     return 2;

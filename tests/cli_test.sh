@@ -126,4 +126,12 @@ expect_contains "$ERR" "--config" "the config file refusal says why"
 expect_rc 0 "resume may extend the run" -- "$WFC" train --out "$WORK/w" --resume --steps 15
 expect_contains "$ERR" "resuming at step 10" "resume starts where the run stopped"
 expect_contains "$ERR" "step 15/15" "resume runs to the new end"
+
+# Output that cannot be written is an error, not exit 0 (stdout on a full disk).
+if [ -w /dev/full ] && [ -c /dev/full ]; then
+  expect_rc 1 "info with stdout on a full disk" -- bash -c '"$0" info "$1" >/dev/full' "$WFC" "$WORK/w/ckpt.safetensors"
+  expect_contains "$ERR" "wfc info: cannot write to standard output: No space left on device" "the write error is named"
+  one_line "$ERR" "stdout on a full disk"
+  expect_rc 1 "--help with stdout on a full disk" -- bash -c '"$0" info --help >/dev/full' "$WFC"
+fi
 finish
