@@ -54,7 +54,7 @@ static int run_eval(const cli::Args& a) {
     const auto tokens = encode_corpus(files, tok, ck.tokenizer, "", [](const std::string&) {});
     Network net = build_network(ck);
     net->to(dev);
-    auto ids = fixed_windows(tokens, o.windows, ck.model.block_size + o.reconverge);
+    auto ids = fixed_windows(tokens, o.windows, ck.model.block_size + o.reconverge, "option --windows");
     results.emplace_back(path, evaluate(net, ck.objective, ids, o));
     tokenizers.push_back(ck.tokenizer);
   }

@@ -64,9 +64,14 @@ torch::Tensor sample_windows(const TokenView& tokens, int batch, int len, std::m
   return ids;
 }
 
-torch::Tensor fixed_windows(const TokenView& tokens, int n, int len) {
+torch::Tensor fixed_windows(const TokenView& tokens, int n, int len, const std::string& what) {
   if (tokens.size() < len) throw InputError("corpus: " + std::to_string(tokens.size()) +
                                             " tokens is shorter than one window of " + std::to_string(len));
+  const int64_t distinct = tokens.size() - len + 1;
+  if (n > distinct)
+    throw InputError(what + ": " + std::to_string(n) + " windows of " + std::to_string(len) + " tokens, but " +
+                     std::to_string(tokens.size()) + " held-out tokens hold only " + std::to_string(distinct) +
+                     " distinct ones");
   auto ids = torch::empty({n, len}, torch::kLong);  // [n,len]
   auto* d = ids.data_ptr<int64_t>();
   const int64_t span = tokens.size() - len;

@@ -25,6 +25,8 @@ std::vector<uint8_t> prepare_tokenizer(const TrainConfig& cfg, int vocab_size, c
 torch::Tensor sample_windows(const TokenView& tokens, int batch, int len, std::mt19937_64& rng);
 
 // `n` evenly spaced windows of `len` tokens, the same every time: ids [n,len].
-torch::Tensor fixed_windows(const TokenView& tokens, int n, int len);
+// `what` names the setting that asked for n (e.g. "option --windows") in the error for too many:
+// more windows than distinct start positions would only repeat text (and allocate n x len).
+torch::Tensor fixed_windows(const TokenView& tokens, int n, int len, const std::string& what = "windows");
 
 }  // namespace wfc

@@ -273,7 +273,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   eo.tol = cfg.eval_tol;
   eo.eta = cfg.eta;
   eo.reconverge = cfg.eval_reconverge;
-  const auto eval_ids = fixed_windows(val_tokens, cfg.eval_windows, mc.block_size + cfg.eval_reconverge);
+  const auto eval_ids = fixed_windows(val_tokens, cfg.eval_windows, mc.block_size + cfg.eval_reconverge, "eval_windows");
 
   std::ofstream metrics;
   if (lead) {
