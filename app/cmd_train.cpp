@@ -215,7 +215,7 @@ static int run_train(const cli::Args& a) {
   TrainConfig per_rank = tc;  // a rank holds the activations of one micro-batch
   per_rank.batch = micro_batch(tc, world);
   if (tc.device == "cpu" || (tc.device == "auto" && !torch::cuda::is_available()))
-    check_train_fits(mc, per_rank, physical_memory_bytes());
+    check_train_fits(mc, per_rank, physical_memory_bytes(), nproc > 1 ? int(nproc) : launch.env.local_world_size);
   if (nproc > 1) {
     if (launch.env.world_size > 1)
       throw cli::UsageError("--nproc starts its own ranks; under torchrun or srun (RANK and WORLD_SIZE set) leave it out");

@@ -35,6 +35,8 @@ DistEnv dist_env_from_environment() {
   e.world_size = env_int(world_name, world, 1, 65536);
   e.rank = env_int(rank_name, rank, 0, e.world_size - 1);
   e.local_rank = env_int(local_name, env_or(local_name, "0"), 0, 65535);
+  const char* local_world_name = torch_names ? "LOCAL_WORLD_SIZE" : "SLURM_NTASKS_PER_NODE";
+  e.local_world_size = env_int(local_world_name, env_or(local_world_name, "1"), 1, 65536);
   e.master_addr = env_or("MASTER_ADDR", "127.0.0.1");
   e.master_port = env_int("MASTER_PORT", env_or("MASTER_PORT", "29500"), 1, 65535);
   e.agent_store = std::string(env_or("TORCHELASTIC_USE_AGENT_STORE", "")) == "True";

@@ -10,6 +10,7 @@ struct DistEnv {
   int rank = 0;                           // this process, 0 .. world_size-1
   int world_size = 1;                     // ranks in the run (1: not distributed)
   int local_rank = 0;                     // this process on its node (picks the CUDA device)
+  int local_world_size = 1;               // ranks on this node (they share its memory)
   std::string master_addr = "127.0.0.1";  // the rendezvous store's host
   int master_port = 29500;                // and its port
   bool agent_store = false;               // the launcher hosts the TCPStore (torchrun, wfc train --nproc)

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -90,15 +91,19 @@ double estimate_train_bytes(const ModelConfig& m, const TrainConfig& t) {
   return weights + activations;
 }
 
-void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available) {
-  const double need = estimate_train_bytes(m, t);
+void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available, int ranks_here) {
+  const double one = estimate_train_bytes(m, t), need = one * std::max(1, ranks_here);
   if (need <= available) return;
-  char b[320];
+  char ranks[96] = "";
+  if (ranks_here > 1)
+    std::snprintf(ranks, sizeof ranks, " per rank, %.1f GB for the %d ranks on this machine,", one / 1e9, ranks_here);
+  char b[400];
   std::snprintf(b, sizeof b,
-                "train config: batch %d x window %d x %d layers x %d wide x %d iterations needs about %.1f GB, more "
-                "than this machine's %.1f GB of memory (lower batch, block_size, iters or the model size)",
-                t.batch, m.block_size, m.n_layer, m.n_embd, t.objective == "ar" ? 1 : t.iters, need / 1e9,
-                available / 1e9);
+                "train config: batch %d x window %d x %d layers x %d wide x %d iterations needs about %.1f GB%s more "
+                "than this machine's %.1f GB of memory (lower batch, block_size, iters or the model size%s)",
+                t.batch, m.block_size, m.n_layer, m.n_embd, t.objective == "ar" ? 1 : t.iters,
+                ranks_here > 1 ? one / 1e9 : need / 1e9, ranks_here > 1 ? ranks : ",", available / 1e9,
+                ranks_here > 1 ? ", or start fewer ranks per machine" : "");
   throw InputError(b);
 }
 

@@ -67,8 +67,9 @@ struct TrainConfig {
 // activations kept for the backward pass, per unrolled iteration about
 //   batch x window x (layers x (16 width + 2 heads x window) + 4 vocab) floats.
 double estimate_train_bytes(const ModelConfig& m, const TrainConfig& t);
-// Throws InputError naming the levers when the estimate exceeds `available` bytes.
-void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available);
+// Throws InputError naming the levers when the estimate exceeds `available` bytes. `t` is one
+// rank's share (its micro-batch); `ranks_here` ranks share this machine's memory.
+void check_train_fits(const ModelConfig& m, const TrainConfig& t, double available, int ranks_here = 1);
 // Windows in one micro-batch when the global batch is split over `world` ranks x grad_accum;
 // InputError when it does not split evenly or the evaluation has fewer windows than ranks.
 int micro_batch(const TrainConfig& t, int world);

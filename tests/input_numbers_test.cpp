@@ -146,6 +146,14 @@ TEST(JsonInput, TrainConfigRangesAndMemory) {
   const std::string e = error_of([&] { check_train_fits(m, t, 24e9); });
   EXPECT_NE(e.find("batch 1048576"), std::string::npos) << e;
   EXPECT_NE(e.find("more than this machine's 24.0 GB"), std::string::npos) << e;
+  // Ranks on one machine share its memory: what fits one rank need not fit two.
+  t = TrainConfig{};
+  const double one = estimate_train_bytes(m, t);
+  EXPECT_EQ(error_of([&] { check_train_fits(m, t, 1.5 * one, 1); }), "");
+  const std::string e2 = error_of([&] { check_train_fits(m, t, 1.5 * one, 2); });
+  EXPECT_NE(e2.find("per rank"), std::string::npos) << e2;
+  EXPECT_NE(e2.find("for the 2 ranks on this machine"), std::string::npos) << e2;
+  EXPECT_NE(e2.find("fewer ranks per machine"), std::string::npos) << e2;
 }
 
 TEST(ScriptInput, LongLinesAreReportedNotEchoed) {
