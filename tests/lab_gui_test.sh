@@ -167,6 +167,12 @@ for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
 wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
+# Recent files: the checkpoint that opened is first; the one that failed is not there.
+RECENT="$(cat "$WORK/cfg/recent.txt" 2>/dev/null)"
+[ "$(head -1 <<<"$RECENT")" = "$CKPT" ] && ok "recent files start with the checkpoint opened" \
+  || bad "recent files: $RECENT"
+grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open is in recent files" \
+  || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
 for f in 1-start 2-popup 3-collapsed 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do

@@ -146,6 +146,8 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     last_frame_start = t0;
     v.now = t0;
     v.snap = backend.snapshot();
+    if (v.snap->loaded && !v.snap->checkpoint.empty() && v.snap->checkpoint != v.recent_noted)
+      v.note_loaded(v.snap->checkpoint);
     ImGuiIO& io = ImGui::GetIO();
     if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseDown[0] || io.InputQueueCharacters.Size > 0)
       active_until = t0 + 1.0;

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace wfc::viz {
@@ -15,6 +16,13 @@ uint64_t ViewState::send(LabCommand c, bool measure) {
 void ViewState::remember(const std::string& name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void ViewState::note_loaded(const std::string& path) {
+  recent_noted = path;
+  recent.erase(std::remove(recent.begin(), recent.end(), path), recent.end());
+  recent.insert(recent.begin(), path);
+  if (recent.size() > 10) recent.resize(10);
 }
 
 }  // namespace wfc::viz

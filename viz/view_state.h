@@ -78,7 +78,9 @@ struct ViewState {
   bool quit = false;
   std::vector<std::string> sample_prompts;
   std::string open_path;
-  std::vector<std::string> recent;
+  std::vector<std::string> recent;  // newest first, at most 10: checkpoints that loaded, never ones that failed
+  std::string recent_noted;         // the loaded checkpoint already at the front of `recent`
+  void note_loaded(const std::string& path);
   std::string config_dir;          // imgui.ini and recent files live here ("" = not saved)
   uint64_t error_seen = 0;
 

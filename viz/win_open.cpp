@@ -34,10 +34,7 @@ void draw_open(ViewState& v) {
     LabCommand c;
     c.kind = CmdKind::Load;
     c.text = v.open_path;
-    v.send(c);
-    v.recent.erase(std::remove(v.recent.begin(), v.recent.end(), v.open_path), v.recent.end());
-    v.recent.insert(v.recent.begin(), v.open_path);
-    if (v.recent.size() > 10) v.recent.resize(10);
+    v.send(c);  // Recent gets the path once the snapshot shows it loaded (lab.cpp), not before
     v.show_open = false;
   }
   ImGui::TextDisabled("a bad file shows its error in the Entropy window; the open session stays");
