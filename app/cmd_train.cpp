@@ -138,7 +138,7 @@ static std::string fmt_duration(double s) {
 // (reading the corpus, joining the other ranks) there is nothing to save, and a rank waiting for
 // a peer could not see the flag: the first signal ends the process at once there.
 static volatile std::sig_atomic_t g_stop_signal = 0;
-static volatile std::sig_atomic_t g_training = 0;  // set when the trainer prints its effective config
+static volatile std::sig_atomic_t g_training = 0;  // set by the trainer's "started" event, on every rank
 
 extern "C" void on_stop_signal(int sig) {
   if (g_stop_signal != 0 || g_training == 0) _exit(128 + sig);
@@ -188,11 +188,16 @@ static int run_train(const cli::Args& a) {
     const auto unit = read_commit(out);
     if (!unit) throw file_error(run_checkpoint_path(out), "nothing to resume: no checkpoint in the run directory");
     Checkpoint ck = load_checkpoint(unit->model_path);
-    for (auto* j : {&mj, &tj})
+    // A flag that repeats the stored value is fine (the first command line run again with --resume).
+    const json stored_model = ck.model;
+    for (auto* j : {&mj, &tj}) {
+      const json& was = j == &mj ? stored_model : ck.train;
       for (auto& [k, v] : j->items())
-        if ((a.given(flag_name(k)) && !kResumable.count(k) && k != "out"))
+        if (a.given(flag_name(k)) && !kResumable.count(k) && k != "out" && !(was.contains(k) && was[k] == v))
           throw cli::UsageError("--resume continues the stored config; only --steps, --eval-every, --ckpt-every, "
-                                "--log-every, --threads, --device and --grad-accum may change (not --" + flag_name(k) + ")");
+                                "--log-every, --threads, --device and --grad-accum may change (not --" + flag_name(k) +
+                                ", stored " + (was.contains(k) ? was[k].dump() : std::string("unset")) + ")");
+    }
     json stored = ck.train;
     for (const auto& k : kResumable)
       if (a.given(flag_name(k))) stored[k] = tj[k];
@@ -227,7 +232,8 @@ static int run_train(const cli::Args& a) {
     }
     return launch_ranks(int(nproc), pass, launch.timeout);
   }
-  if (const char* launcher = std::getenv("WFC_LAUNCHER_PID")) {  // a rank of --nproc dies with its launcher
+  const char* launcher = std::getenv("WFC_LAUNCHER_PID");  // set in the ranks of --nproc
+  if (launcher) {  // a rank of --nproc dies with its launcher
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (std::to_string(::getppid()) != launcher) return 1;  // the launcher was gone before prctl
   }
@@ -241,8 +247,9 @@ static int run_train(const cli::Args& a) {
     if (e.kind == "message") {
       end_bar();
       std::cerr << e.text << "\n";
-    } else if (e.kind == "config") {
+    } else if (e.kind == "started") {
       g_training = 1;  // from here a signal finishes the step and saves
+    } else if (e.kind == "config") {
       std::cerr << (resume ? "resuming at step " + std::to_string(e.step) + " with" : "training with")
                 << " the effective config:\n" << e.data.dump(2) << "\n";
     } else if (e.kind == "log") {
@@ -293,7 +300,7 @@ static int run_train(const cli::Args& a) {
     end_bar();
     // Ranks of --nproc read the same input, so they fail alike: rank 0 speaks, and the launcher
     // ends the others as soon as one exits for bad input. A rank alone in its failure still speaks.
-    if (std::getenv("WFC_LAUNCHER_PID") && launch.env.rank != 0) std::this_thread::sleep_for(std::chrono::seconds(2));
+    if (launcher && launch.env.rank != 0) std::this_thread::sleep_for(std::chrono::seconds(2));
     throw;
   } catch (...) {
     end_bar();

@@ -77,6 +77,14 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
+  // A signal while the ranks are spawned waits until all of them exist, then reaches every one
+  // (one that arrived halfway would reach only the first ranks; the rest would wait for them).
+  sigset_t stops, before, none;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  sigemptyset(&none);
+  sigprocmask(SIG_BLOCK, &stops, &before);
   std::cerr << "launch: " << nproc << " ranks, rendezvous at 127.0.0.1:" << store.port() << ", pids";
   for (int r = 0; r < nproc; ++r) {
     std::vector<std::string> env_s = base;
@@ -91,14 +99,16 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
     // Its own process group: a terminal's Ctrl+C reaches the launcher alone, which forwards it once.
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
     posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setsigmask(&attr, &none);  // the rank takes signals from its first instruction
     pid_t pid = 0;
     const int err = posix_spawn(&pid, exe.c_str(), nullptr, &attr, argv.data(), envp.data());
     posix_spawnattr_destroy(&attr);
     if (err != 0) {
       std::cerr << "\n";
       forward_to_ranks(SIGKILL);
+      sigprocmask(SIG_SETMASK, &before, nullptr);
       throw std::runtime_error("launch: cannot start rank " + std::to_string(r) + ": " + std::strerror(err));
     }
     g_children[r] = pid;
@@ -106,6 +116,7 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
     std::cerr << (r ? ", " : " ") << pid;
   }
   std::cerr << "\n";
+  sigprocmask(SIG_SETMASK, &before, nullptr);  // a signal that came meanwhile is forwarded now
 
   // After a rank fails, the others cannot finish a step: they get the time to notice at their next
   // collective and say so (a long step, a save in flight), then they are killed.
@@ -120,7 +131,7 @@ int launch_ranks(int nproc, const std::vector<std::string>& args, std::chrono::m
     if (p < 0) break;
     if (p == 0) {
       if (std::chrono::steady_clock::now() > kill_at) {
-        std::cerr << "launch: ranks still running " << grace.count() / 1000 << " s after the first failure; killing them\n";
+        std::cerr << "launch: ranks still running " << grace.count() / 1000 << " s after the first one ended; killing them\n";
         for (int i = 0; i < nproc; ++i)
           if (g_children[i] > 0) ::kill(g_children[i], SIGKILL);
         kill_at = std::chrono::steady_clock::time_point::max();

@@ -254,6 +254,7 @@ void Dist::barrier(const std::string& what) {
   try {
     std::vector<at::Tensor> v{one};
     impl_->pg->allreduce(v)->wait();
+    (void)v[0].item<float>();  // under NCCL wait() only orders the stream: the host waits here
   } catch (const std::exception& e) {
     fail("waiting for every rank (" + what + ")", first_line(e.what()));
   }

@@ -96,7 +96,7 @@ void check_train_fits(const ModelConfig& m, const TrainConfig& t, double availab
   if (need <= available) return;
   char ranks[96] = "";
   if (ranks_here > 1)
-    std::snprintf(ranks, sizeof ranks, " per rank, %.1f GB for the %d ranks on this machine,", one / 1e9, ranks_here);
+    std::snprintf(ranks, sizeof ranks, " per rank, %.1f GB for the %d ranks on this machine,", need / 1e9, ranks_here);
   char b[400];
   std::snprintf(b, sizeof b,
                 "train config: batch %d x window %d x %d layers x %d wide x %d iterations needs about %.1f GB%s more "

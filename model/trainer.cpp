@@ -265,15 +265,30 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
               {"train_tokens", train_tokens.size()}, {"val_tokens", val_tokens.size()},
               {"corpus", {{"train", describe(train_tokens)}, {"val", describe(val_tokens)}}}};
   emit({"config", "", eff, step, cfg.steps});
+  // Every rank, not only the one that reports: from here a stop signal finishes the step and saves
+  // (before it there is nothing to save, and the CLI ends the process at once).
+  if (cb) cb({"started", "", {}, step, cfg.steps});
+  if (step >= cfg.steps)
+    say("resume: the run is at step " + std::to_string(step) + ", --steps is " + std::to_string(cfg.steps) +
+        ": nothing to train (raise --steps to continue)");
 
   EvalOptions eo;
-  eo.windows = cfg.eval_windows;
+  // More windows than the held-out text has distinct ones would only repeat text: use them all.
+  const int eval_len = mc.block_size + cfg.eval_reconverge;
+  const int64_t distinct = int64_t(val_tokens.size()) - eval_len + 1;
+  int eval_windows = cfg.eval_windows;
+  if (distinct >= W && eval_windows > distinct) {
+    eval_windows = int(distinct);
+    say("eval: --eval-windows " + std::to_string(cfg.eval_windows) + " is more than the " + std::to_string(distinct) +
+        " distinct windows in " + std::to_string(val_tokens.size()) + " held-out tokens; evaluating those");
+  }
+  eo.windows = eval_windows;
   eo.future = std::min(cfg.eval_future, mc.block_size - 1);
   eo.max_iters = cfg.eval_max_iters;
   eo.tol = cfg.eval_tol;
   eo.eta = cfg.eta;
   eo.reconverge = cfg.eval_reconverge;
-  const auto eval_ids = fixed_windows(val_tokens, cfg.eval_windows, mc.block_size + cfg.eval_reconverge, "eval_windows");
+  const auto eval_ids = fixed_windows(val_tokens, eval_windows, eval_len, "--eval-windows");
 
   std::ofstream metrics;
   if (lead) {
@@ -417,9 +432,11 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   }
   if (stopping && step < cfg.steps) {  // the step in flight is finished: keep it
     if (committed_step != step) save();
+    dist.barrier("the last save");  // the ranks end together, never while rank 0 still writes
     emit({"stopped", ck_path, {}, step, cfg.steps});
     return step;
   }
+  dist.barrier("the last save");
   emit({"done", ck_path, {}, step, cfg.steps});
   return step;
 }

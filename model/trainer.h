@@ -20,7 +20,8 @@
 namespace wfc {
 
 struct TrainEvent {
-  std::string kind;        // "message" | "config" | "log" | "eval" | "checkpoint" | "done" | "stopped"
+  std::string kind;        // "message" | "config" | "started" | "log" | "eval" | "checkpoint" | "done" | "stopped"
+                           // ("started" reaches every rank's callback; the others rank 0's only)
   std::string text;        // message text, or the checkpoint path
   nlohmann::json data;     // the metrics line (log, eval) or the effective config (config)
   int64_t step = 0, steps = 0;

@@ -101,6 +101,20 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 pgrep -f "$WORK/early" >/dev/null && bad "a rank is still running" || ok "no rank left running"
 [ -e "$WORK/early/ckpt.safetensors" ] && bad "a checkpoint was saved before any step" || ok "nothing saved (no step was taken)"
 
+# Ctrl+C while 2 ranks train: every rank finishes the step, rank 0 saves, all exit 130 together
+# (rank 1 used to end at once, so rank 0's next all-reduce failed and nothing was saved).
+"$WFC" train "${TINY[@]}" --out "$WORK/stop" --steps 100000 --ckpt-every 0 --nproc 2 --dist-timeout 50 \
+  >"$WORK/.stdout" 2>"$WORK/stop.txt" &
+launcher=$!
+while kill -0 $launcher 2>/dev/null && ! grep -q '^step 3/' "$WORK/stop.txt"; do sleep 0.02; done
+kill -INT $launcher
+wait $launcher; rc=$?
+ERR="$(cat "$WORK/stop.txt")"
+[ $rc = 130 ] && ok "SIGINT while 2 ranks train exits 130" || bad "SIGINT while training under --nproc: exit $rc: $ERR"
+expect_contains "$ERR" "stopped by SIGINT after step" "rank 0 says where it stopped"
+grep -q '^launch: rank' <<<"$ERR" && bad "the launcher reports a rank: $(grep '^launch: rank' <<<"$ERR")" || ok "no rank failed"
+expect_rc 0 "the saved checkpoint loads" -- "$WFC" info "$WORK/stop/ckpt.safetensors"
+
 # Launcher variables are checked by the strict number parser: one line, exit 2.
 expect_rc 2 "a malformed WORLD_SIZE is refused" -- env RANK=0 WORLD_SIZE=2x "$WFC" train "${TINY[@]}" --out "$WORK/bad" --steps 1
 expect_contains "$ERR" "environment WORLD_SIZE" "the message names the variable"
