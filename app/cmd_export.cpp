@@ -7,6 +7,7 @@
 #include <stb/stb_image_write.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -38,6 +39,27 @@ struct Frame {
   std::string title;
 };
 
+// Every frame's snapshot is kept until the frames are written (~45 KB each for the bundled model,
+// plus the image on disk): an export holds at most this many, so a two-line script cannot ask for
+// gigabytes ("step 100000" with --every-iteration).
+static constexpr int64_t kMaxFrames = 10000;
+
+static InputError too_many_frames(const std::string& where) {
+  return InputError(where + ": the export would write more than " + std::to_string(kMaxFrames) +
+                    " frames (fewer `frame` lines or steps, or drop --every-iteration)");
+}
+
+// Frames the script asks for before it runs: `frame` lines, and with --every-iteration every
+// `step` (re-convergences add what they take, checked as they run).
+static void check_frame_count(const std::vector<ScriptAction>& script, const std::string& name, bool every_iteration) {
+  int64_t n = 0;
+  for (const auto& a : script) {
+    if (a.kind == ScriptAction::Frame) n += 1;
+    if (a.kind == ScriptAction::Step && every_iteration) n += std::max<int64_t>(a.n, 0);
+    if (n > kMaxFrames) throw too_many_frames(name + ":" + std::to_string(a.line));
+  }
+}
+
 // Runs every action; returns the frames to draw. Errors name the script line.
 static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, const std::string& name,
                                      const std::string& ckpt, const Checkpoint& ck, int threads, bool every_iteration) {
@@ -52,9 +74,21 @@ static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, co
   session.handle(load);
   std::vector<Frame> frames;
   std::string title = "wfc: " + fs::path(ckpt).filename().string();
-  auto capture = [&] { frames.push_back({session.snapshot(), title}); };
+  auto capture = [&] {
+    if (int64_t(frames.size()) >= kMaxFrames) throw too_many_frames(name);
+    frames.push_back({session.snapshot(), title});
+  };
+  using clock = std::chrono::steady_clock;
+  auto last_note = clock::now();
+
+  auto note = [&](int line) {  // a long script says where it is, every 2 s
+    if (clock::now() - last_note < std::chrono::seconds(2)) return;
+    std::cerr << "export: running " << name << ":" << line << ", " << frames.size() << " frames so far\n";
+    last_note = clock::now();
+  };
 
   for (const auto& a : script) {
+    note(a.line);
     try {
       switch (a.kind) {
         case ScriptAction::Title: title = a.text; break;
@@ -75,6 +109,7 @@ static std::vector<Frame> run_script(const std::vector<ScriptAction>& script, co
           ScriptAction one = a;
           one.n = 1;
           for (int64_t i = 0; i < a.n; ++i) {
+            note(a.line);
             replay(session, one);
             if (every_iteration) capture();
           }
@@ -266,6 +301,7 @@ static int run_export(const cli::Args& a) {
   }
   const Checkpoint ck = load_checkpoint(ckpt);  // a bad checkpoint fails here, on one line
 
+  check_frame_count(script, script_path, a.on("every-iteration"));
   const auto frames = run_script(script, script_path, ckpt, ck, threads, a.on("every-iteration"));
   if (frames.empty()) throw InputError(script_path + ": the script has no `frame` (or use --every-iteration)");
 

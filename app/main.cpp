@@ -61,11 +61,11 @@ int main(int argc, char** argv) {
     const std::string& a0 = args[0];
     if (a0 == "--help" || a0 == "-h" || a0 == "help") {
       print_overview(std::cout, cmds);
-      return 0;
+      return stdout_written("help", 0);
     }
     if (a0 == "--version") {
       std::cout << "wfc 0.1 (LibTorch " << TORCH_VERSION << ")\n";
-      return 0;
+      return stdout_written("version", 0);
     }
     if (a0.rfind("-", 0) != 0) {
       name = a0;

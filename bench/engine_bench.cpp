@@ -2,15 +2,22 @@
 //   build/bench/wfc_engine_bench [iterations] [checkpoint]   (a checkpoint: time that one only)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 #include "model/checkpoint.h"
 #include "model/engine.h"
+#include "model/errors.h"
+#include "model/numbers.h"
 
 using namespace wfc;
 
 int main(int argc, char** argv) {
-  const int iters = argc > 1 ? std::atoi(argv[1]) : 30;
+  int iters = 30;
+  try {
+    if (argc > 1) iters = int(num::parse_int(argv[1], "iterations", {1, 1000000}));
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "wfc_engine_bench: %s\n", e.what());
+    return 2;
+  }
   struct Size { int layers, width, heads, window, future, vocab; };
   std::vector<Size> sizes = {{4, 256, 4, 128, 16, 2048}, {4, 256, 4, 128, 16, 4096}, {4, 256, 4, 192, 16, 4096},
                              {4, 256, 4, 256, 16, 4096}, {6, 384, 6, 192, 16, 4096}};

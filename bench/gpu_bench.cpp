@@ -19,6 +19,8 @@
 
 #include "model/adamw.h"
 #include "model/checkpoint.h"
+#include "model/errors.h"
+#include "model/numbers.h"
 #include "model/engine.h"
 #include "model/objective.h"
 #include "model/torch_compat.h"
@@ -59,7 +61,14 @@ int main(int argc, char** argv) {
   int reps = 50;
   for (int i = 1; i + 1 < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--reps") reps = std::max(5, std::atoi(argv[++i]));
+    if (a == "--reps") {
+      try {
+        reps = int(num::parse_int(argv[++i], "option --reps", {5, 100000}));
+      } catch (const InputError& e) {
+        std::fprintf(stderr, "wfc_gpu_bench: %s\n", e.what());
+        return 2;
+      }
+    }
     else if (a == "--checkpoint") ckpt = argv[++i];
   }
   if (!torch::cuda::is_available()) {

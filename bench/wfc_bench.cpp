@@ -18,6 +18,8 @@
 #include "model/ar_decode.h"
 #include "model/blas_runtime.h"
 #include "model/checkpoint.h"
+#include "model/errors.h"
+#include "model/numbers.h"
 #include "model/engine.h"
 #include "model/generate.h"
 #include "model/objective.h"
@@ -91,12 +93,17 @@ int main(int argc, char** argv) {
   std::set<std::string> sections;
   std::string ckpt = std::string(WFC_SOURCE_DIR) + "/checkpoints/default.safetensors";
   int reps = 30;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--checkpoint" && i + 1 < argc) ckpt = argv[++i];
-    else if (a == "--reps" && i + 1 < argc) reps = std::max(3, std::atoi(argv[++i]));
-    else if (a == "--threads" && i + 1 < argc) threads_override = std::max(0, std::atoi(argv[++i]));
-    else sections.insert(a);
+  try {  // the project's strict parser: "--reps 3x" or "--threads -1" is an error, not 3 or 0
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--checkpoint" && i + 1 < argc) ckpt = argv[++i];
+      else if (a == "--reps" && i + 1 < argc) reps = int(num::parse_int(argv[++i], "option --reps", {3, 100000}));
+      else if (a == "--threads" && i + 1 < argc) threads_override = int(num::parse_int(argv[++i], "option --threads", {0, 256}));
+      else sections.insert(a);
+    }
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "wfc_bench: %s\n", e.what());
+    return 2;
   }
   auto want = [&](const char* s) { return sections.empty() || sections.count(s); };
   torch::NoGradGuard ng;

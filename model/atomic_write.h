@@ -71,6 +71,13 @@ inline std::string check_output_path(const std::string& path) {
   std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
   if (dir.empty()) dir = "/";
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return path + ": its directory " + dir + " does not exist";
+  // Writable now, not only by its mode bits (root, read-only mounts such as /sys): a probe file is
+  // created and removed, so the work is not done first and then lost.
+  std::string probe = dir + "/.wfc-probe-XXXXXX";
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) return path + ": cannot write in " + dir + ": " + std::strerror(errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
   return "";
 }
 

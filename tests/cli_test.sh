@@ -48,6 +48,12 @@ expect_rc 2 "generate --policy manual is refused before any output" -- "$WFC" ge
 one_line "$ERR" "policy manual"
 expect_rc 2 "generate --trace into a missing directory fails before generating" -- "$WFC" generate --tokens 2 --trace "$WORK/nope/t.jsonl"
 [ -z "$OUT" ] && ok "nothing generated first" || bad "stdout: $OUT"
+# A directory that exists but takes no file (a read-only mount; root passes every mode check).
+if ! touch /sys/.wfc-probe 2>/dev/null; then
+  expect_rc 2 "generate --trace into a read-only directory fails before generating" -- "$WFC" generate --tokens 2 --trace /sys/t.jsonl
+  [ -z "$OUT" ] && ok "nothing generated first" || bad "stdout: $OUT"
+  expect_contains "$ERR" "/sys/t.jsonl: cannot write in /sys" "the directory is named"
+fi
 expect_rc 2 "view with an unknown policy fails before any window" -- "$WFC" view --policy nope
 expect_contains "$ERR" "unknown policy 'nope'" "the unknown policy is named"
 one_line "$ERR" "unknown policy"
@@ -126,6 +132,12 @@ expect_contains "$ERR" "--config" "the config file refusal says why"
 expect_rc 0 "resume may extend the run" -- "$WFC" train --out "$WORK/w" --resume --steps 15
 expect_contains "$ERR" "resuming at step 10" "resume starts where the run stopped"
 expect_contains "$ERR" "step 15/15" "resume runs to the new end"
+# The first command line again, plus --resume: flags that repeat the stored values are accepted.
+expect_rc 0 "resume with the run's own flags repeated" -- "$WFC" train "${RUN[@]}" --out "$WORK/w" --resume --steps 16
+expect_contains "$ERR" "step 16/16" "and it trains on"
+# --steps at or below the committed step: nothing to train, and it says so.
+expect_rc 0 "resume with --steps below the run's step" -- "$WFC" train --out "$WORK/w" --resume --steps 5
+expect_contains "$ERR" "nothing to train" "it says nothing was trained"
 
 # Output that cannot be written is an error, not exit 0 (stdout on a full disk).
 if [ -w /dev/full ] && [ -c /dev/full ]; then
@@ -133,5 +145,6 @@ if [ -w /dev/full ] && [ -c /dev/full ]; then
   expect_contains "$ERR" "wfc info: cannot write to standard output: No space left on device" "the write error is named"
   one_line "$ERR" "stdout on a full disk"
   expect_rc 1 "--help with stdout on a full disk" -- bash -c '"$0" info --help >/dev/full' "$WFC"
+  expect_rc 1 "wfc --help with stdout on a full disk" -- bash -c '"$0" --help >/dev/full' "$WFC"
 fi
 finish

@@ -142,6 +142,12 @@ hostile "prompt + future over the window (generate)" 0 "" -- "$WFC" generate --p
 expect_contains "$ERR" "keeps its last 112" "generate says how many prompt tokens were kept"
 
 # ---- scripts and export
+printf 'prompt The jury\nstep 100000\n' >"$W/long-steps.txt"
+hostile "step 100000 with --every-iteration (over 4 GB before)" 2 "long-steps.txt:2: the export would write more than 10000 frames" -- \
+  "$WFC" export --script "$W/long-steps.txt" --out "$W/o5" --every-iteration
+{ echo "prompt The jury"; for _ in $(seq 10001); do echo frame; done; } >"$W/many-frames.txt"
+hostile "10,001 frame lines" 2 "many-frames.txt:10002: the export would write more than 10000 frames" -- \
+  "$WFC" export --script "$W/many-frames.txt" --out "$W/o6"
 hostile "1 MB script line" 2 "longline.txt:2: the line is 1048583 bytes long" -- "$WFC" export --script "$W/longline.txt" --out "$W/o4"
 [ "${#ERR}" -lt 400 ] && ok "the long line is not echoed (${#ERR} bytes of stderr)" || bad "the long line was echoed (${#ERR} bytes)"
 hostile "script future at the window" 2 "future.txt:1: future: expected fewer future rows" -- "$WFC" export --script "$W/future.txt" --out "$W/o5"

@@ -169,7 +169,7 @@ wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
 # Recent files: the checkpoint that opened is first; the one that failed is not there.
 RECENT="$(cat "$WORK/cfg/recent.txt" 2>/dev/null)"
-[ "$(head -1 <<<"$RECENT")" = "$CKPT" ] && ok "recent files start with the checkpoint opened" \
+[ "$(head -1 <<<"$RECENT")" = "$(realpath "$CKPT")" ] && ok "recent files start with the checkpoint opened" \
   || bad "recent files: $RECENT"
 grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open is in recent files" \
   || ok "the checkpoint that failed is not in recent files"

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace wfc::viz {
 
@@ -18,8 +19,12 @@ void ViewState::remember(const std::string& name) {
   rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
 
-void ViewState::note_loaded(const std::string& path) {
-  recent_noted = path;
+void ViewState::note_loaded(const std::string& loaded) {
+  recent_noted = loaded;
+  // One entry per file, however it was spelled (relative, "..", a symlink).
+  std::error_code ec;
+  std::string path = std::filesystem::weakly_canonical(loaded, ec).string();
+  if (ec || path.empty()) path = loaded;
   recent.erase(std::remove(recent.begin(), recent.end(), path), recent.end());
   recent.insert(recent.begin(), path);
   if (recent.size() > 10) recent.resize(10);
