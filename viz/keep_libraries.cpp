@@ -3,27 +3,24 @@
 #if defined(__SANITIZE_ADDRESS__)
 #include <dlfcn.h>
 #include <link.h>
-
-#include <string>
-#include <vector>
 #endif
 
 namespace wfc::viz {
 
 void keep_loaded_libraries_for_leak_reports() {
 #if defined(__SANITIZE_ADDRESS__)
-  // The names first: dlopen inside dl_iterate_phdr's callback would take the loader's locks in the
-  // opposite order to a dlopen on another thread.
-  std::vector<std::string> names;
+  // RTLD_NOLOAD: only libraries already there; RTLD_NODELETE: a later dlclose leaves them mapped.
+  // The handles are never closed on purpose. dlopen runs inside the callback: collecting the names
+  // first and pinning after the walk made LeakSanitizer's tracer crash at exit, every time, in
+  // viz_gl_tests' FrameComposer test (glibc 2.36, GCC 12). Called at shutdown of a sanitizer
+  // build at shutdown, where nothing else loads a library.
   dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* out) {
-        if (info->dlpi_name && info->dlpi_name[0]) static_cast<std::vector<std::string>*>(out)->push_back(info->dlpi_name);
+      [](dl_phdr_info* info, size_t, void*) {
+        if (info->dlpi_name && info->dlpi_name[0])
+          dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
         return 0;
       },
-      &names);
-  // RTLD_NOLOAD: only libraries already there; RTLD_NODELETE: a later dlclose leaves them mapped.
-  // The handles are never closed on purpose.
-  for (const auto& n : names) dlopen(n.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+      nullptr);
 #endif
 }
 
