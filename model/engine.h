@@ -98,11 +98,19 @@ class Engine {
   // those rows are not iterated at all. 0 = every row (the default).
   void set_focus(int rows) { focus_ = std::max(rows, 0); }
   int focus() const { return focus_; }
+  // How many times the V-wide product p @ E of the soft rows ran (once per iteration when nothing
+  // else touched the rows; see soft_embedding).
+  int64_t soft_products() const { return soft_products_; }
 
  private:
   void check_future(int pos, const char* what) const;
   // [L,V] -> x [L,C]; held [1,L] (or undefined) adds the held embedding
   torch::Tensor embed_rows(const torch::Tensor& p, const torch::Tensor& held) const;
+  // Rows that are not one-hot among [0, R), and their p @ E [S,C]: computed once per iteration
+  // (the next iteration's embedding is the product the update norm needed), recomputed when
+  // anything else changed those rows.
+  std::vector<int64_t> soft_rows(int R) const;
+  torch::Tensor soft_embedding(const torch::Tensor& p, const std::vector<int64_t>& soft) const;
   // Feedback for rows [start, L), given p [L,V], its embedding x [L,C] and the held rows.
   torch::Tensor readout_probs(const torch::Tensor& p, const torch::Tensor& x, const torch::Tensor& held, int start);
   int first_changing_row() const;
@@ -133,6 +141,13 @@ class Engine {
   int converge_iter_ = 0;
   std::mt19937_64 rng_;
   PastCache past_cache_;
+  struct SoftEmbedding {
+    std::vector<int64_t> rows;  // which rows
+    torch::Tensor p;            // [S,V] their probabilities when it was computed
+    torch::Tensor e;            // [S,C] p @ E
+  };
+  mutable SoftEmbedding soft_emb_;  // a cache: equal inputs give the bits a recompute would
+  mutable int64_t soft_products_ = 0;
   int focus_ = 0;
 };
 

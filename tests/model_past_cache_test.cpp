@@ -316,3 +316,37 @@ TEST(PastCache, AnUndoOfMintsCutsTheCacheAndContinuesBitIdentically) {
     EXPECT_TRUE(torch::equal(a.probs(), b.probs())) << mask;
   }
 }
+
+TEST(Engine, TheNextEmbeddingIsTheUpdateNormsProductAndEqualsARecompute) {
+  // The update norm |dp @ E| / |x| is taken as |newp @ E - p @ E| / |x|, and newp @ E is reused as
+  // the next iteration's embedding: one V-wide product per iteration, and a restored engine (which
+  // recomputes it) continues bit-identically.
+  EngineConfig e;
+  e.future = 6;
+  e.max_iters = 50;
+  e.tol = 0;  // never converged: every step runs
+  Pair pr(cache_config("causal", "rotary", "shifted"), e);
+  Engine& a = *pr.cached;
+  Pair other(cache_config("causal", "rotary", "shifted"), e);   // the same weights (seed 11)
+  Engine& b = *other.cached;
+  a.reset({7, 8, 9, 10, 11});
+  a.step();
+  const int64_t products = a.soft_products();
+  StepReport r;
+  for (int i = 0; i < 5; ++i) r = a.step();
+  EXPECT_EQ(a.soft_products() - products, 5);                    // once per step, not twice
+  // The norm equals |dp @ E| / |p @ E| of the last step within float rounding.
+  b.restore_state(a.save_state());
+  auto before = b.probs().clone();
+  StepReport rb = b.step();
+  StepReport ra = a.step();
+  EXPECT_TRUE(torch::equal(a.probs(), b.probs()));              // reused == recomputed, bit for bit
+  torch::NoGradGuard ng;
+  const auto& E = pr.cached->network()->wte->weight;              // [V,C]
+  auto dp = a.probs() - before;                                  // [L,V]
+  for (int i = a.n_past(); i < a.length(); ++i) {
+    const double want = (dp[i].matmul(E).norm() / before[i].matmul(E).norm()).item<double>();
+    EXPECT_NEAR(ra.update[size_t(i)], want, 1e-5 * std::max(1.0, want)) << "row " << i;
+    EXPECT_EQ(ra.update[size_t(i)], rb.update[size_t(i)]) << "row " << i;
+  }
+}
