@@ -25,6 +25,7 @@ struct LabView {
   int64_t ghost_offset = 0;      // Engine::offset() when the ghost was taken
   int ghost_n_past = 0;
   int64_t last_collapse = -1;    // absolute position
+  viz::CollapseEffect effect;    // what the last collapse changed, once its re-convergence ended
 };
 
 struct Converged {

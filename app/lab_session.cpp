@@ -92,12 +92,13 @@ struct LabSession::Mark {
   viz::TimelineRow::Event event;
   int64_t event_pos;
   bool converging, playing;
+  Before before;
 };
 
 LabSession::Mark LabSession::mark() const {
   const int cur = history_.current();
   return {history_.size(), cur, cur >= 0 ? history_.step(cur).actions.size() : 0, view_, settings_,
-          pending_event_, pending_event_pos_, converging_, playing_};
+          pending_event_, pending_event_pos_, converging_, playing_, before_};
 }
 
 void LabSession::rollback(const Mark& m) {
@@ -112,6 +113,7 @@ void LabSession::rollback(const Mark& m) {
   pending_event_pos_ = m.event_pos;
   converging_ = m.converging;
   playing_ = m.playing;
+  before_ = m.before;
 }
 
 void LabSession::save_current() {
@@ -138,6 +140,7 @@ void LabSession::goto_step(int id) {
   apply_settings(s.settings);  // the settings that state was left with
   history_.set_current(id);
   view_ = s.view;
+  before_ = {};
   timeline_ = history_.timeline_to(id);
   converges_ = history_.converges_to(id);
   converging_ = playing_ = false;
@@ -166,6 +169,7 @@ void LabSession::reset(const std::string& prompt, const std::string& label) {
   prompt_ = prompt;
   engine_ = std::move(engine);
   view_ = LabView();
+  before_ = {};
   view_.cur = engine_->snapshot();
   timeline_.clear();
   converges_.clear();
@@ -178,12 +182,18 @@ void LabSession::reset(const std::string& prompt, const std::string& label) {
   record(action(ScriptAction::Prompt, 0, prompt));
 }
 
-void LabSession::note_collapse(int64_t pos) {
+void LabSession::capture_before() {
+  before_ = {engine_->probs().clone(), engine_->offset(), engine_->n_past(), -1};
+}
+
+void LabSession::note_collapse(int64_t pos, bool capture) {
   if (pending_event_ != viz::TimelineRow::Collapse) {  // the ghost is the curve before this action
     view_.ghost = view_.cur.entropy;
     view_.ghost_offset = engine_->offset();
     view_.ghost_n_past = view_.cur.n_past;
+    if (capture) capture_before();
   }
+  if (before_.p.defined() && before_.pos < 0) before_.pos = pos;
   view_.last_collapse = pos;
   pending_event_ = viz::TimelineRow::Collapse;
   pending_event_pos_ = pos;
@@ -365,7 +375,44 @@ void LabSession::iterate(bool converge) {
     converges_.push_back(done);
     if (converges_.size() > kConvergeCap) converges_.pop_front();
     done_id_ = conv_id_;
+    finish_effect(done.iterations);
   }
+}
+
+void LabSession::finish_effect(int iterations) {
+  if (!before_.p.defined()) return;
+  torch::NoGradGuard ng;
+  const Before b = std::move(before_);
+  before_ = {};
+  const int64_t off = engine_->offset(), lb = b.p.size(0), la = engine_->length();
+  const int64_t lo = std::max(b.offset, off), hi = std::min(b.offset + lb, off + la);  // positions in both
+  if (hi <= lo) return;
+  const int64_t n = hi - lo;
+  auto pb = b.p.narrow(0, lo - b.offset, n).to(torch::kCPU, torch::kFloat64);            // [n,V] before
+  auto pa = engine_->probs().narrow(0, lo - off, n).to(torch::kCPU, torch::kFloat64);    // [n,V] after
+  auto logb = pb.clamp_min(1e-30).log(), loga = pa.clamp_min(1e-30).log();
+  auto dH = ((pb * logb).sum(-1) - (pa * loga).sum(-1)).to(torch::kFloat32).contiguous();  // [n] H_after - H_before
+  auto kl = (pb * (logb - loga)).sum(-1).clamp_min(0).to(torch::kFloat32).contiguous();     // [n]
+  auto mb = pb.max(-1), ma = pa.max(-1);
+  auto ib = std::get<1>(mb).to(torch::kInt).contiguous(), ia = std::get<1>(ma).to(torch::kInt).contiguous();
+  auto vb = std::get<0>(mb).to(torch::kFloat32).contiguous(), va = std::get<0>(ma).to(torch::kFloat32).contiguous();
+  viz::CollapseEffect e;
+  e.pos = b.pos;
+  e.first = lo;
+  e.n_past = int(std::clamp<int64_t>(b.offset + b.n_past - lo, 0, n));
+  e.d_entropy.assign(dH.data_ptr<float>(), dH.data_ptr<float>() + n);
+  e.kl.assign(kl.data_ptr<float>(), kl.data_ptr<float>() + n);
+  e.iterations = iterations;
+  const auto& st = engine_->status();
+  e.free_rows.assign(size_t(n), 0);
+  for (int64_t j = e.n_past; j < n; ++j) {
+    const RowStatus now = st[size_t(lo + j - off)];
+    e.free_rows[size_t(j)] = now == RowStatus::Free;
+    if (now == RowStatus::Collapsed || now == RowStatus::Past) continue;  // set by the action, not a response
+    const int32_t before = ib.data_ptr<int32_t>()[j], after = ia.data_ptr<int32_t>()[j];
+    if (before != after) e.changed.push_back({lo + j, before, after, vb.data_ptr<float>()[j], va.data_ptr<float>()[j]});
+  }
+  view_.effect = std::move(e);
 }
 
 void LabSession::work() {
@@ -376,10 +423,11 @@ void LabSession::work() {
     // A round: the policy collapses (or the first future row does), leading collapsed rows are
     // minted, the window re-converges. The round is the one `wfc generate` plays.
     begin("play");
+    capture_before();
     const PlayRound round = play_round(*engine_, *policy_, pick());
     std::string label = "play:";
     for (const auto& rc : round.collapses) {
-      note_collapse(rc.pos);
+      note_collapse(rc.pos, /*capture=*/false);
       record(collapse_action(rc.pos, rc.partial, rc.alpha, rc.token));
       label += (rc.partial ? " partial " : " collapse ") + std::to_string(rc.pos) + " " + text(rc.token);
     }
@@ -424,6 +472,7 @@ std::shared_ptr<viz::LabSnapshot> LabSession::snapshot() {
   p->ghost_offset = view_.ghost_offset;
   p->ghost_n_past = view_.ghost_n_past;
   p->last_collapse = view_.last_collapse;
+  p->effect = view_.effect;
   if (engine_) p->past_tokens = engine_->past_tokens();
   p->timeline.assign(timeline_.begin(), timeline_.end());
   for (const auto& c : converges_) {

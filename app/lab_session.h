@@ -58,7 +58,9 @@ class LabSession {
   void begin(const std::string& label, bool fresh = false);  // a new history step (a branch mid-history)
   void save_current();
   void record(const viz::ScriptAction& a) { history_.cur().actions.push_back(a); }
-  void note_collapse(int64_t pos);       // ghost, last collapse, the timeline's event
+  void note_collapse(int64_t pos, bool capture = true);  // ghost, last collapse, the timeline's event
+  void capture_before();                 // the window before an action's collapses (for its effect)
+  void finish_effect(int iterations);    // the re-convergence ended: what the collapse changed
   std::string collapse_at(int64_t pos, Pick pick, int token);
   int mint();
   std::string mint_leading();            // mints every leading collapsed row; "" when none
@@ -80,6 +82,12 @@ class LabSession {
   LabView view_;
   std::deque<std::shared_ptr<const viz::TimelineRow>> timeline_;  // the path's last kTimelineCap
   std::deque<Converged> converges_;                                // the path's last kConvergeCap
+  struct Before {                       // the window before the current action's collapses
+    torch::Tensor p;                     // [L,V]; undefined: no collapse waits for its effect
+    int64_t offset = 0;
+    int n_past = 0;
+    int64_t pos = -1;                    // the first collapse's absolute position
+  } before_;
   viz::TimelineRow::Event pending_event_ = viz::TimelineRow::None;
   int64_t pending_event_pos_ = -1;
   LabHistory history_;

@@ -345,3 +345,55 @@ TEST(HistoryList, SnapshotsKeepTheirCopyWhileTheSessionGoesOn) {
   EXPECT_EQ(h.size(), 599u);
   EXPECT_EQ(h[3].label, "edited");
 }
+
+// What a collapse changed (issue 16, the "vibration" view): measured when its re-convergence
+// ends, over the positions present before and after, the collapsed row's own KL the largest kind
+// of change, past rows untouched; it travels with the history step (undo shows the step's own).
+TEST(LabSession, ACollapseRecordsWhatItChangedOnceReconverged) {
+  auto s = open_session();
+  const auto start = s->snapshot();
+  EXPECT_EQ(start->effect.pos, -1);  // nothing collapsed yet
+  const int64_t target = first_future(*start) + 3;
+  s->handle(cmd(CmdKind::Collapse, target));
+  EXPECT_EQ(s->snapshot()->effect.pos, -1);  // not before the window has re-converged
+  settle(*s);
+  const auto after = s->snapshot();
+  const auto& e = after->effect;
+  ASSERT_EQ(e.pos, target);
+  ASSERT_EQ(int64_t(e.kl.size()), int64_t(after->cur.length));  // no slide: every position measured
+  ASSERT_EQ(e.d_entropy.size(), e.kl.size());
+  EXPECT_EQ(e.first, after->offset);
+  EXPECT_EQ(e.n_past, start->cur.n_past);
+  EXPECT_EQ(e.iterations, after->converge_iters.back());
+  for (int i = 0; i < e.n_past; ++i) {
+    EXPECT_EQ(e.kl[size_t(i)], 0.0f) << "past row " << i;
+    EXPECT_EQ(e.d_entropy[size_t(i)], 0.0f) << "past row " << i;
+  }
+  const size_t c = size_t(target - e.first);
+  // The collapsed row went from its distribution to one-hot: its entropy fell by what it was.
+  EXPECT_NEAR(e.d_entropy[c], -start->cur.entropy[c], 1e-3);
+  EXPECT_GT(e.kl[c], 0.0f);
+  ASSERT_EQ(e.free_rows.size(), e.kl.size());
+  EXPECT_EQ(e.free_rows[c], 0);                                  // set by the action
+  float others = 0;
+  for (size_t i = 0; i < e.kl.size(); ++i) {
+    EXPECT_EQ(e.free_rows[i], i >= size_t(e.n_past) && i != c) << i;
+    if (e.free_rows[i]) others += e.kl[i];
+  }
+  EXPECT_GT(others, 0.0f) << "no other row responded to the collapse";
+  for (const auto& ch : e.changed) {
+    EXPECT_NE(ch.pos, target);
+    EXPECT_NE(ch.before, ch.after);
+    EXPECT_EQ(after->cur.argmax[size_t(ch.pos - after->offset)], ch.after);
+    EXPECT_EQ(start->cur.argmax[size_t(ch.pos - start->offset)], ch.before);
+  }
+  // Undo shows the parent step's (none); redo brings this one back.
+  LabCommand go = cmd(CmdKind::Goto);
+  go.node = after->history[after->current].parent;
+  s->handle(go);
+  EXPECT_EQ(s->snapshot()->effect.pos, -1);
+  go.node = after->current;
+  s->handle(go);
+  EXPECT_EQ(s->snapshot()->effect.pos, target);
+  EXPECT_EQ(s->snapshot()->effect.kl, e.kl);
+}

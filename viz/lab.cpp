@@ -184,6 +184,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     draw_help(v);
     draw_open(v);
     draw_export(v);
+    timed(8, draw_effect);
     draw_status(v);
     v.reset_layout = false;
     v.keys.clear();
@@ -234,8 +235,9 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
                 v.click_latency_ms.size(), pct(v.click_latency_ms, 0.5), pct(v.click_latency_ms, 0.95),
                 *std::max_element(v.click_latency_ms.begin(), v.click_latency_ms.end()));
   if (const char* p = std::getenv("WFC_LAB_PROFILE"); p && *p == '1') {
-    const char* names[] = {"menu", "controls", "plot", "tokens", "spacetime", "convergence", "history", "imgui render"};
-    for (int k = 0; k < 8; ++k)
+    const char* names[] = {"menu", "controls", "plot", "tokens", "spacetime", "convergence", "history", "imgui render",
+                           "what changed"};
+    for (int k = 0; k < 9; ++k)
       std::printf("lab profile: %-12s %.2f ms per frame\n", names[k], 1000 * prof[k] / std::max<size_t>(1, v.frame_ms.size()));
   }
   std::fflush(stdout);

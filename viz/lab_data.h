@@ -86,6 +86,26 @@ struct TimelineRow {
   int64_t event_pos = -1;      // absolute position of a collapse or mint before this iteration
 };
 
+// What a collapse changed ("the rest of the context responds like a string"), measured when the
+// re-convergence after it ends: per position of the window then, entropy after - before and
+// KL(before || after) of the row's distribution, and the rows whose arg-max moved.
+struct CollapseEffect {
+  int64_t pos = -1;               // absolute position collapsed (the first, if an action made several); -1: none
+  int64_t first = 0;              // absolute position of entry 0 of the vectors below
+  int n_past = 0;                 // entries [0, n_past) were past rows before the collapse
+  std::vector<float> d_entropy;   // nats: after - before (rows present before and after)
+  std::vector<float> kl;          // nats: KL(before || after); huge for a row collapsed to a token it doubted
+  std::vector<uint8_t> free_rows; // 1: a future row left free, so what it shows is a response (the
+                                  // rest were past, or set by the action or earlier ones)
+  struct Change {
+    int64_t pos = 0;              // absolute position
+    int32_t before = 0, after = 0;  // arg-max token before and after
+    float p_before = 0, p_after = 0;  // its probability then
+  };
+  std::vector<Change> changed;    // future rows (not the collapsed ones) whose arg-max changed
+  int iterations = 0;             // iterations the re-convergence took
+};
+
 struct HistoryNode {
   int id = 0;
   int parent = -1;             // -1 for the root
@@ -151,6 +171,7 @@ struct LabSnapshot {
   int64_t ghost_offset = 0;                                // offset when the ghost was taken
   int ghost_n_past = 0;
   int64_t last_collapse = -1;                              // absolute position of the last collapse (-1: none)
+  CollapseEffect effect;                                   // what the last finished collapse changed
   std::vector<int> past_tokens;
   // The session.
   std::vector<std::shared_ptr<const TimelineRow>> timeline;  // oldest first, capped

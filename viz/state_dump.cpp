@@ -1,5 +1,6 @@
 #include "viz/state_dump.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -31,6 +32,16 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "error " << s.error << "\n";
     f << "popup_open " << (v.rects.count("collapse_argmax") ? 1 : 0) << "\n";
     f << "clicks_measured " << v.click_latency_ms.size() << "\n";
+    // What the last collapse changed (win_effect.cpp).
+    float eff_kl = 0;
+    for (size_t i = 0; i < s.effect.kl.size() && i < s.effect.free_rows.size(); ++i)
+      if (s.effect.free_rows[i]) eff_kl = std::max(eff_kl, s.effect.kl[i]);  // rows that responded
+    f << "effect_pos " << s.effect.pos << "\n";
+    f << "effect_rows " << s.effect.kl.size() << "\n";
+    f << "effect_changed " << s.effect.changed.size() << "\n";
+    f << "effect_max_kl " << eff_kl << "\n";
+    f << "effect_shown " << v.show_effect << "\n";
+    f << "data_saved " << v.data_seq << "\n";
     // Screen coordinates of each row's marker in the plot (window pos + ImGui coords).
     const auto& sc = v.scene;
     // Rows left of a zoomed plot have no marker: their coordinates are -1.

@@ -60,6 +60,7 @@ struct ViewState {
 
   // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.
   bool show_export = false;
+  bool show_effect = false;  // "What changed" (win_effect.cpp)
   int export_format = 0;           // 0 png, 1 svg
   int export_w = 1920, export_h = 1080;
   bool export_light = true, export_spacetime = false, export_tokens = true;
@@ -68,7 +69,7 @@ struct ViewState {
   bool export_now = false;         // done after the frame is drawn, outside ImGui's frame
   bool recording = false;
   uint64_t recorded_version = 0;
-  int export_seq = 0, recorded = 0;
+  int export_seq = 0, recorded = 0, data_seq = 0;
   std::string export_msg;
   std::unique_ptr<class FrameComposer> composer;
 

@@ -38,6 +38,7 @@ void draw_menu(ViewState& v) {
     if (ImGui::MenuItem("Effective options exp(H)", nullptr, u == 2)) v.units = Units::Options;
     ImGui::Separator();
     ImGui::MenuItem("Checkpoint info", nullptr, &v.show_info);
+    ImGui::MenuItem("What changed (last collapse)", "F3", &v.show_effect);
     if (ImGui::MenuItem("Reset layout")) v.reset_layout = true;
     ImGui::EndMenu();
   }
