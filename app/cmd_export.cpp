@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "viz/data_out.h"
 #include "app/lab_worker.h"
 #include "app/spawn.h"
 #include "model/checkpoint.h"
@@ -342,7 +343,8 @@ static int run_export(const cli::Args& a) {
                         {"offset", fr.snap->offset}, {"n_past", c.n_past}, {"length", c.length},
                         {"entropy", c.entropy},    {"status", c.status},  {"argmax", c.argmax},
                         {"last_collapse", fr.snap->last_collapse}};
-    trace << j.dump() << "\n";
+    j["argmax_text"] = viz::token_texts(c.argmax, fr.snap->vocab.get());
+    trace << viz::json_text(j) << "\n";
     if (clock::now() - last_note > std::chrono::seconds(2) && i + 1 < frames.size()) {
       std::cerr << "export: " << i + 1 << " of " << frames.size() << " frames written\n";
       last_note = clock::now();

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/lab_checkpoint.h"
+#include "viz/data_out.h"
 #include "model/ar_decode.h"
 #include "model/checkpoint.h"
 #include "model/errors.h"
@@ -92,8 +94,11 @@ static int run_generate(const cli::Args& a) {
   std::vector<int> all_ids = engine.past_tokens();  // decoded with the prompt: a word-initial piece
   std::string shown = prompt_text;                  // then keeps its space ("that the", not "thatthe")
   GenerateHooks hooks;
+  const auto vocab = tracing ? display_vocab(tok) : nullptr;
   if (tracing) hooks.on_step = [&](const StepReport& r) {
-    trace << step_json(r).dump() << "\n";
+    auto j = step_json(r);
+    viz::add_token_texts(j, r, vocab.get());
+    trace << viz::json_text(j) << "\n";
     return true;
   };
   hooks.on_mint = [&](int t) {

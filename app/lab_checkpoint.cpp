@@ -20,6 +20,12 @@ static std::string display_piece(const std::string& p) {
   return out;
 }
 
+std::shared_ptr<const std::vector<std::string>> display_vocab(const Tokenizer& tok) {
+  auto vocab = std::make_shared<std::vector<std::string>>();
+  for (int i = 0; i < tok.vocab_size(); ++i) vocab->push_back(display_piece(tok.piece(i)));
+  return vocab;
+}
+
 static std::string fmt(const char* f, double v) {
   char b[64];
   std::snprintf(b, sizeof b, f, v);
@@ -31,9 +37,7 @@ LabCheckpoint LabCheckpoint::open(const std::string& path) {
   LabCheckpoint c;
   c.tok = std::make_shared<Tokenizer>(Tokenizer::from_bytes(ck.tokenizer));
   c.net = build_network(ck);
-  auto vocab = std::make_shared<std::vector<std::string>>();
-  for (int i = 0; i < c.tok->vocab_size(); ++i) vocab->push_back(display_piece(c.tok->piece(i)));
-  c.vocab = vocab;
+  c.vocab = display_vocab(*c.tok);
   int64_t params = 0;
   for (const auto& [n, t] : ck.params) params += t.numel();
   const auto& m = ck.model;

@@ -24,4 +24,7 @@ struct LabCheckpoint {
   static LabCheckpoint open(const std::string& path);      // throws InputError naming the file
 };
 
+// Display text of every token id: sentencepiece's word-start mark shown as the space it stands for.
+std::shared_ptr<const std::vector<std::string>> display_vocab(const Tokenizer& tok);
+
 }  // namespace wfc::app

@@ -54,6 +54,17 @@ if ! touch /sys/.wfc-probe 2>/dev/null; then
   [ -z "$OUT" ] && ok "nothing generated first" || bad "stdout: $OUT"
   expect_contains "$ERR" "/sys/t.jsonl: cannot write in /sys" "the directory is named"
 fi
+# A trace carries token text beside every id (viz/data_out.h): argmax_text per row, topk_text per entry.
+expect_rc 0 "generate --trace writes a trace" -- "$WFC" generate --tokens 2 --prompt "The jury said" --temperature 0 --trace "$WORK/t.jsonl"
+python3 - "$WORK/t.jsonl" <<'PY' && ok "every trace line has argmax_text (one per row) and topk_text (one per top-k entry)" || bad "trace without token text"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert lines, "empty trace"
+for j in lines:
+    assert len(j["argmax_text"]) == j["length"] == len(j["argmax"]), j.keys()
+    assert len(j["topk_text"]) == len(j["topk_ids"]) == j["length"] * j["k"]
+assert any(t.strip() for t in lines[0]["argmax_text"][: lines[0]["n_past"]])  # the prompt's words
+PY
 expect_rc 2 "view with an unknown policy fails before any window" -- "$WFC" view --policy nope
 expect_contains "$ERR" "unknown policy 'nope'" "the unknown policy is named"
 one_line "$ERR" "unknown policy"

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "viz/data_out.h"
 #include "viz/frame_composer.h"
 #include "viz/windows.h"
 
@@ -19,6 +20,33 @@ static void path_box(const char* id, std::string& s) {
   std::snprintf(buf, sizeof buf, "%s", s.c_str());
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputText(id, buf, sizeof buf)) s = buf;
+}
+
+// data_NNN.csv and data_NNN.json in the export directory, from the snapshot shown.
+void save_data(ViewState& v) {
+  if (!v.snap || !v.snap->loaded) {
+    v.export_msg = "error: no checkpoint is open";
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(v.export_dir, ec);
+  if (ec) {
+    v.export_msg = "error: " + v.export_dir + ": " + ec.message();
+    return;
+  }
+  const auto& s = *v.snap;
+  const auto* vocab = s.vocab.get();
+  nlohmann::json j = rows_json(s.cur, s.offset, vocab);
+  j["checkpoint"] = s.checkpoint;
+  j["log_vocab"] = s.log_vocab;
+  j["last_collapse"] = s.last_collapse;
+  char name[32];
+  std::snprintf(name, sizeof name, "data_%03d", ++v.data_seq);
+  const std::string base = v.export_dir + "/" + name;
+  std::string err;
+  const bool ok = write_text_file(base + ".csv", rows_csv(s.cur, s.offset, vocab), &err) &&
+                  write_text_file(base + ".json", json_text(j, 1) + "\n", &err);
+  v.export_msg = ok ? "wrote " + base + ".csv and .json" : "error: " + err;
 }
 
 void draw_export(ViewState& v) {
@@ -65,6 +93,10 @@ void draw_export(ViewState& v) {
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("a frame for every new state while the model runs");
   if (v.recording) ImGui::Text("recording: %d frames", v.recorded);
+  ImGui::Separator();
+  ImGui::TextDisabled("DATA (the window now: rows, statuses, entropy, top-k with token text)");
+  if (ImGui::Button("Save data (CSV + JSON)")) save_data(v);
+  v.remember("save_data");
   ImGui::Separator();
   ImGui::TextDisabled("SESSION SCRIPT (replay: wfc export --script FILE)");
   path_box("##script", v.script_path);
