@@ -86,6 +86,10 @@ static int run_eval(const cli::Args& a) {
   for (size_t i = 0; i < results.size(); ++i) std::cout << std::setw(w) << ("[" + std::to_string(i + 1) + "]");
   std::cout << "\n";
   row("first-future NLL (nats)", [&](const EvalResult& r) { return num(r.first_future_nll); });
+  if (o.future > 1) {
+    row("  with 1 future row", [&](const EvalResult& r) { return r.think_ahead ? num(r.first_future_nll_f1) : std::string("-"); });
+    row("  think-ahead gain", [&](const EvalResult& r) { return r.think_ahead ? num(r.think_ahead_gain) : std::string("-"); });
+  }
   row("tokens scored", [&](const EvalResult& r) { return std::to_string(r.scored); });
   row("val loss", [&](const EvalResult& r) { return num(r.val_loss); });
   for (int d = 0; d < o.future; ++d)

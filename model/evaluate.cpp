@@ -31,6 +31,9 @@ void to_json(nlohmann::json& j, const EvalResult& r) {
        {"ahead_nll_before", r.ahead_nll_before},
        {"ahead_nll_after", r.ahead_nll_after},
        {"ahead_iters", r.ahead_iters},
+       {"think_ahead", r.think_ahead},
+       {"first_future_nll_f1", r.first_future_nll_f1},
+       {"think_ahead_gain", r.think_ahead_gain},
        {"seconds", r.seconds}};
 }
 
@@ -208,6 +211,23 @@ EvalResult evaluate(Network& net, const std::string& objective, const torch::Ten
     if (objective == "wfc") eval_wfc_batch(net, ids, o, T, s);
     else eval_ar_batch(net, ids, o, T, s);
   }
+  // Think-ahead: the same past and first-future tokens with one future row. The windows are
+  // T - F + 1 rows long: every token the F-row pass scored as a first future row, and only those.
+  Sums s1;
+  const bool think = objective == "wfc" && o.think_ahead && o.future > 1;
+  if (think) {
+    EvalOptions o1 = o;
+    o1.future = 1;
+    o1.ahead = 0;
+    const int T1 = T - o.future + 1;
+    s1.nll.assign(1, 0);
+    s1.ent.assign(1, 0);
+    for (int64_t b = 0; b < N; b += o.batch) {
+      auto ids = ids_all.narrow(0, b, std::min<int64_t>(o.batch, N - b)).narrow(1, 0, T1 + o.reconverge).to(dev);
+      eval_wfc_batch(net, ids, o1, T1, s1);
+    }
+    if (s1.n != s.n) throw std::logic_error("evaluate: the think-ahead pass scored other tokens");
+  }
   net->train(was_training);
 
   EvalResult r;
@@ -238,6 +258,11 @@ EvalResult evaluate(Network& net, const std::string& objective, const torch::Ten
       r.ahead_nll_before = s.ahead_before / double(s.ahead_n);
       r.ahead_nll_after = s.ahead_after / double(s.ahead_n);
       r.ahead_iters = s.ahead_iters / double(s.ahead_windows);
+    }
+    if (think) {
+      r.think_ahead = true;
+      r.first_future_nll_f1 = s1.nll[0] / double(s1.n);
+      r.think_ahead_gain = r.first_future_nll_f1 - r.first_future_nll;
     }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -12,6 +12,12 @@
 // collapsed to its true token and held, the window re-converges, and the NLL of rows d = 2 ..
 // ahead-1 (predicted by future rows left of the collapse) is compared before and after. Under a
 // causal mask those rows cannot see the collapse; under block or held masks they should gain.
+//
+// The think-ahead gain asks whether the speculated future helps the next token: the same windows
+// are scored again with one future row (the same past, the same first-future tokens), and the gain
+// is NLL(F = 1) - NLL(F). Where the first future row is read out from a row that cannot see the
+// future (a shifted read-out from a causal past row: the causal, block and held masks) the gain is
+// 0 by construction, and the measurement shows it.
 #pragma once
 #include <torch/torch.h>
 
@@ -34,6 +40,7 @@ struct EvalOptions {
   int batch = 16;            // windows run at once (memory: batch * T * V floats)
   int ahead = 8;             // collapse-ahead probe at this future distance (0 = off; needs 3..future)
   bool cache_past = true;    // run the past once per convergence where the mask allows (past_cache.h)
+  bool think_ahead = true;   // also score the first-future tokens with one future row (wfc, future > 1)
 };
 
 struct EvalResult {
@@ -54,6 +61,9 @@ struct EvalResult {
   double ahead_nll_before = 0;              // mean NLL of rows d = 2 .. ahead-1 at round 0's convergence
   double ahead_nll_after = 0;               // the same rows once row d = ahead is collapsed and re-converged
   double ahead_iters = 0;                   // iterations that re-convergence took
+  bool think_ahead = false;                 // the F = 1 pass ran (wfc, future > 1)
+  double first_future_nll_f1 = 0;           // the same first-future tokens with one future row
+  double think_ahead_gain = 0;              // first_future_nll_f1 - first_future_nll (> 0: the future helps)
   double seconds = 0;
 };
 

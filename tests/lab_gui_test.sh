@@ -67,6 +67,18 @@ CONV1=$(field converges)
   || bad "not re-converged: converges $CONV0 -> $CONV1, converged=$(field converged)"
 [ "$(field nodes)" = $((NODES0 + 1)) ] && ok "one history step added" || bad "history has $(field nodes) steps, want $((NODES0 + 1))"
 
+# 1b. What the collapse changed: F3 opens the view; the app measured the effect when the
+#     re-convergence ended (KL before -> after over the window, rows whose guess moved).
+xdotool key F3; sleep 0.6; dump
+[ "$(field effect_shown)" = 1 ] && ok "F3 opened What changed" || bad "F3 did not open What changed"
+ERows=$(field effect_rows); EKL=$(field effect_max_kl)
+[ "$(field effect_pos)" = $((OFF + T)) ] && [ "${ERows:-0}" -ge $((LEN - NP)) ] && awk -v k="$EKL" 'BEGIN{exit !(k > 0)}' \
+  && ok "what changed: collapse at $((OFF + T)), $ERows rows measured, largest KL of a free row $EKL nats, $(field effect_changed) guesses moved" \
+  || bad "what changed: pos $(field effect_pos) (want $((OFF + T))), rows $ERows, max KL $EKL"
+read -r EX EY <<<"$(rect_centre effect_bars)"
+[ -n "$EX" ] && { xdotool mousemove "$EX" "$EY"; sleep 0.4; shot 3b-effect; ok "the effect bars are drawn"; } || bad "no effect bars"
+xdotool key F3; sleep 0.4; xdotool mousemove 700 60
+
 # 2. Partial collapse of another row (alpha 0.5, held until released).
 P=$((NP + 6))
 read -r _ _ X Y _ <<<"$(row $P)"
@@ -140,6 +152,8 @@ read -r BX BY <<<"$(rect_centre save_script)"
 click "$BX" "$BY"
 read -r BX BY <<<"$(rect_centre export_view)"
 click "$BX" "$BY"; sleep 1
+read -r BX BY <<<"$(rect_centre save_data)"
+click "$BX" "$BY"; sleep 0.5
 xdotool mousemove 700 60
 wait_idle
 shot 8-export
@@ -147,6 +161,17 @@ shot 8-export
 if [ -s "$WORK/wfc-export/view_001.png" ]; then
   ok "view exported: $(identify -format '%wx%h' "$WORK/wfc-export/view_001.png") PNG"
 else bad "no exported view"; fi
+# The window as data: one CSV line per row and JSON with token text, the collapsed row included.
+CSV="$WORK/wfc-export/data_001.csv"
+if [ -s "$CSV" ]; then
+  [ "$(($(wc -l <"$CSV") - 1))" = "$(field length)" ] && head -1 "$CSV" | grep -q '^position,row,status,entropy,alpha,argmax_id,argmax_text,top1_id' \
+    && ok "data saved: $CSV has a header and $(field length) rows" || bad "data CSV: $(head -1 "$CSV"), $(wc -l <"$CSV") lines"
+  python3 - "$WORK/wfc-export/data_001.json" $((T)) "$(field offset)" <<'PY' && ok "data JSON: row $T is collapsed, with its token text" || bad "data JSON does not hold the collapsed row"
+import json, sys
+j = json.load(open(sys.argv[1])); r = j["rows"][int(sys.argv[2])]
+assert r["status"] == "collapsed" and r["position"] == int(sys.argv[3]) + int(sys.argv[2]) and r["argmax"]["text"] not in ("", "?"), r
+PY
+else bad "Save data wrote no $CSV"; fi
 if "$WFC" export --script "$WORK/wfc-session.txt" --out "$WORK/replay" --format svg >/dev/null 2>"$WORK/replay.err"; then
   last=$(tail -1 "$WORK/replay/frames.jsonl")
   want_status=$(awk '$1=="row" {print $5}' "$STATE" | tr '\n' ' ')
@@ -175,7 +200,7 @@ grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
+for f in 1-start 2-popup 3-collapsed 3b-effect 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

@@ -255,6 +255,33 @@ TEST(PastCache, EvaluationGivesTheSameNumbers) {
   }
 }
 
+TEST(Eval, ThinkAheadGainIsZeroWhereTheFirstRowCannotSeeTheFutureAndMeasuredWhereItCan) {
+  // Held and block masks with a shifted read-out: the first future token is read out from the last
+  // past row, which is causal, so one future row or six give the same NLL, and that NLL is the
+  // network's own next-token NLL (scored as an AR model on the same windows). A two-way mask lets
+  // that row see the speculated future: the gain is measured, not zero.
+  for (const std::string mask : {"held", "block", "none"}) {
+    ModelConfig c = cache_config(mask, "rotary", "shifted");
+    torch::manual_seed(4);
+    Network net(c);
+    net->eval();
+    auto ids = torch::randint(0, c.vocab_size, {6, c.block_size + 2}, torch::kLong);  // [N,T+R]
+    EvalOptions o;
+    o.windows = 6; o.future = 6; o.reconverge = 2; o.batch = 4; o.ahead = 0; o.max_iters = 8; o.tol = 1e-6f;
+    EvalResult r = evaluate(net, "wfc", ids, o);
+    ASSERT_TRUE(r.think_ahead) << mask;
+    EXPECT_NEAR(r.think_ahead_gain, r.first_future_nll_f1 - r.first_future_nll, 1e-12) << mask;
+    if (mask == "none") {
+      EXPECT_GT(std::abs(r.think_ahead_gain), 1e-3) << mask;
+    } else {
+      EXPECT_NEAR(r.think_ahead_gain, 0.0, 1e-5) << mask;
+      EXPECT_NEAR(r.first_future_nll_f1, evaluate(net, "ar", ids, o).first_future_nll, 1e-4) << mask;
+    }
+    o.future = 1;  // nothing to compare with
+    EXPECT_FALSE(evaluate(net, "wfc", ids, o).think_ahead) << mask;
+  }
+}
+
 TEST(PastCache, TrainingSharesThePastWithTheSameLossAndGradients) {
   for (const std::string mask : {"held", "block", "causal"})
     for (int m : {1, 2}) {
