@@ -55,6 +55,7 @@ static int run_view(const cli::Args& a) {
   lo.config_dir = a.str("config-dir");
   lo.prompt = wo.prompt;
   std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
+  lo.all_windows = a.on("all-windows");
   // No display is the user's setup, not an internal error: one line, before the worker starts.
   glfwSetErrorCallback([](int, const char*) {});
   if (!glfwInit())
@@ -81,7 +82,8 @@ cli::Command view_command() {
              {"threads", "1", "intra-op threads of the model worker (the UI keeps a core)", false, "N"},
              {"device", "cpu", "cpu | cuda | auto", false, "D"},
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
-             {"size", "1440x860", "window size", false, "WxH"},
+             {"size", "1440x860", "window size (at most the screen's work area)", false, "WxH"},
+             {"all-windows", "", "open every optional window too (frame-time measurements)", true},
              {"config-dir", "", "where imgui.ini and recent.txt live", false, "DIR",
               "$XDG_CONFIG_HOME/wfc, else ~/.config/wfc"},
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},

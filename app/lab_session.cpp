@@ -359,8 +359,13 @@ void LabSession::dispatch(const LabCommand& c) {
 
 void LabSession::iterate(bool converge) {
   StepReport r = converge ? engine_->converge_step() : engine_->step();
-  auto row = std::make_shared<const viz::TimelineRow>(viz::TimelineRow{
-      r.iteration, engine_->offset(), r.n_past, r.entropy, r.max_update, r.max_kl, pending_event_, pending_event_pos_});
+  viz::TimelineRow tr{r.iteration, engine_->offset(), r.n_past, r.entropy, r.max_update, r.max_kl, pending_event_,
+                      pending_event_pos_};
+  tr.k = r.k;  // the future rows' top-k, for row evolution
+  const size_t from = size_t(r.n_past) * size_t(r.k);
+  tr.topk_ids.assign(r.topk_ids.begin() + std::ptrdiff_t(from), r.topk_ids.end());
+  tr.topk_probs.assign(r.topk_probs.begin() + std::ptrdiff_t(from), r.topk_probs.end());
+  auto row = std::make_shared<const viz::TimelineRow>(std::move(tr));
   pending_event_ = viz::TimelineRow::None;
   pending_event_pos_ = -1;
   timeline_.push_back(row);

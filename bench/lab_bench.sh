@@ -11,6 +11,8 @@ fi
 echo "== lab_bench: $(nproc) cores, worker threads $THREADS"
 echo "-- 1. playing continuously for ${PLAY_S}s"
 "$WFC" view --play --threads "$THREADS" --config-dir "$WORK/cfg" --quit-after "$PLAY_S" | sed 's/^/   /'
+echo "-- 1b. the same with every window open (--all-windows)"
+"$WFC" view --play --all-windows --threads "$THREADS" --config-dir "$WORK/cfg-all" --quit-after "$PLAY_S" | sed 's/^/   /'
 
 echo "-- 2. $CLICKS clicks: collapse a future row by arg-max, wait for re-convergence, undo"
 STATE="$WORK/state.txt"

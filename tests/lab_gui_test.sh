@@ -79,6 +79,21 @@ read -r EX EY <<<"$(rect_centre effect_bars)"
 [ -n "$EX" ] && { xdotool mousemove "$EX" "$EY"; sleep 0.4; shot 3b-effect; ok "the effect bars are drawn"; } || bad "no effect bars"
 xdotool key F3; sleep 0.4; xdotool mousemove 700 60
 
+# 1c. Row evolution: clicking a future cell in Spacetime follows that row across iterations.
+dump
+read -r SX SY SW SH <<<"$(awk '$1=="rect" && $2=="spacetime_image" {printf "%d %d %d %d", $3, $4, $5, $6}' "$STATE")"
+if [ -n "$SX" ]; then
+  click $((SX + SW - 4)) $((SY + SH - 2))   # the newest iteration, the last position: a future row
+  dump
+  EP=$(field evo_pos)
+  [ "$(field evo_shown)" = 1 ] && [ "$EP" -ge $((OFF + NP)) ] && [ "$EP" -lt $((OFF + LEN)) ] && [ "$(field evo_points)" -gt 1 ] \
+    && [ "$(field evo_tokens)" -ge 2 ] \
+    && ok "row evolution follows position $EP: $(field evo_points) iterations, $(field evo_tokens) tokens" \
+    || bad "row evolution: shown $(field evo_shown), pos $EP, points $(field evo_points), tokens $(field evo_tokens)"
+  shot 3c-evolution
+  xdotool key F4; sleep 0.4; xdotool mousemove 700 60
+else bad "no spacetime image rectangle in the dump"; fi
+
 # 2. Partial collapse of another row (alpha 0.5, held until released).
 P=$((NP + 6))
 read -r _ _ X Y _ <<<"$(row $P)"
@@ -200,7 +215,7 @@ grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 3b-effect 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
+for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

@@ -77,7 +77,18 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* win = glfwCreateWindow(o.width, o.height, o.title.c_str(), nullptr, nullptr);
+  // The default size fits the screen: on a 1280x720 display the window takes the work area
+  // instead of running off its edge (nothing the layout places is then out of sight).
+  int width = o.width, height = o.height;
+  if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) {
+    int mx = 0, my = 0, mw = 0, mh = 0;
+    glfwGetMonitorWorkarea(mon, &mx, &my, &mw, &mh);
+    if (mw > 0 && mh > 0) {
+      width = std::min(width, mw);
+      height = std::min(height, mh);
+    }
+  }
+  GLFWwindow* win = glfwCreateWindow(width, height, o.title.c_str(), nullptr, nullptr);
   if (!win) {
     glfwTerminate();
     throw std::runtime_error("cannot create an OpenGL 3.3 core window");
@@ -90,6 +101,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   ViewState v;
   v.backend = &backend;
   v.pal = dark_palette();
+  if (o.all_windows) v.show_export = v.show_info = v.show_help = v.show_effect = v.show_evolution = true;
   v.config_dir = o.config_dir.empty() ? default_config_dir() : o.config_dir;
   std::string ini;  // saved by save_ini, not by ImGui
   ImGui::GetIO().IniFilename = nullptr;
@@ -134,7 +146,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   const auto t_start = Clock::now();
   auto secs = [&] { return std::chrono::duration<double>(Clock::now() - t_start).count(); };
   double active_until = 1.0, last_frame_start = -1;
-  double prof[9] = {0};
+  double prof[10] = {0};
   const double frame_budget = 1.0 / 60.0;
   while (!glfwWindowShouldClose(win) && !v.quit) {
     // Idle (nothing running, no input for a second): wake 10 times a second, not 60.
@@ -185,6 +197,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     draw_open(v);
     draw_export(v);
     timed(8, draw_effect);
+    timed(9, draw_evolution);
     draw_status(v);
     v.reset_layout = false;
     v.keys.clear();
@@ -236,8 +249,8 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
                 *std::max_element(v.click_latency_ms.begin(), v.click_latency_ms.end()));
   if (const char* p = std::getenv("WFC_LAB_PROFILE"); p && *p == '1') {
     const char* names[] = {"menu", "controls", "plot", "tokens", "spacetime", "convergence", "history", "imgui render",
-                           "what changed"};
-    for (int k = 0; k < 9; ++k)
+                           "what changed", "row evolution"};
+    for (int k = 0; k < 10; ++k)
       std::printf("lab profile: %-12s %.2f ms per frame\n", names[k], 1000 * prof[k] / std::max<size_t>(1, v.frame_ms.size()));
   }
   std::fflush(stdout);

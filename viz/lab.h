@@ -13,7 +13,8 @@ struct LabOptions {
   std::string dump_path;     // F12 writes the UI and model state here (tests); "" = off
   std::string config_dir;    // imgui.ini and recent files; "" = $XDG_CONFIG_HOME/wfc or ~/.config/wfc
   std::string prompt;        // the prompt box's first text
-  int width = 1440, height = 860;
+  int width = 1440, height = 860;  // at most the screen's work area
+  bool all_windows = false;  // open every optional window too (export, info, help, what changed, row evolution)
 };
 
 // Opens the window and runs until it is closed. Prints frame-time and click-latency figures on

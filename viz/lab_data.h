@@ -84,6 +84,11 @@ struct TimelineRow {
   float max_kl = 0;
   enum Event : uint8_t { None = 0, Collapse = 1, Mint = 2, Reset = 3 } event = None;
   int64_t event_pos = -1;      // absolute position of a collapse or mint before this iteration
+  // The future rows' top-k at this iteration (row evolution): [(length - n_past) x k], row-major,
+  // for window rows [n_past, length). Bounded with the timeline.
+  int k = 0;
+  std::vector<int32_t> topk_ids;
+  std::vector<float> topk_probs;
 };
 
 // What a collapse changed ("the rest of the context responds like a string"), measured when the

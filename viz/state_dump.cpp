@@ -42,6 +42,10 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "effect_max_kl " << eff_kl << "\n";
     f << "effect_shown " << v.show_effect << "\n";
     f << "data_saved " << v.data_seq << "\n";
+    f << "evo_shown " << v.show_evolution << "\n";
+    f << "evo_pos " << v.evo_pos << "\n";
+    f << "evo_points " << v.evo_points << "\n";
+    f << "evo_tokens " << v.evo_tokens << "\n";
     // Screen coordinates of each row's marker in the plot (window pos + ImGui coords).
     const auto& sc = v.scene;
     // Rows left of a zoomed plot have no marker: their coordinates are -1.

@@ -61,6 +61,9 @@ struct ViewState {
   // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.
   bool show_export = false;
   bool show_effect = false;  // "What changed" (win_effect.cpp)
+  bool show_evolution = false;  // "Row evolution" (win_evolution.cpp)
+  int64_t evo_pos = -1;         // the row it follows (absolute position); -1: the first future row
+  int evo_points = 0, evo_tokens = 0;  // what it drew last (for the state dump)
   int export_format = 0;           // 0 png, 1 svg
   int export_w = 1920, export_h = 1080;
   bool export_light = true, export_spacetime = false, export_tokens = true;

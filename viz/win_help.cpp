@@ -24,6 +24,7 @@ void draw_help(ViewState& v) {
       {"Ctrl+E", "export frames (PNG/SVG), record, save the session script"},
       {"F1", "this window"},
       {"F3", "what the last collapse changed"},
+      {"F4", "row evolution (or click a future cell in Spacetime)"},
       {"F12", "write a state dump (--dump FILE)"},
       {"Ctrl+Q", "quit"},
       {"click a future row", "collapse it: arg-max, sample, a top-k token, partial, pin"},

@@ -29,6 +29,7 @@ void draw_spacetime(ViewState& v) {
   }
   const HeatmapExtent& e = v.heat_extent;
   ImGui::Image((ImTextureID)(intptr_t)v.heat_fb.tex(), ImVec2(float(W), float(H)), ImVec2(0, 1), ImVec2(1, 0));
+  v.remember("spacetime_image");
   v.heat_rect = Rect{o.x, o.y, float(W), float(H)};
   if (e.rows > 0 && int(tl.size()) >= e.rows) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -55,12 +56,25 @@ void draw_spacetime(ViewState& v) {
       const int64_t i = pos - row.offset;
       ImGui::BeginTooltip();
       ImGui::Text("iteration %lld, position %lld", (long long)row.iteration, (long long)pos);
-      if (i >= 0 && i < int64_t(row.entropy.size()))
+      if (i >= 0 && i < int64_t(row.entropy.size())) {
         ImGui::Text("entropy %.3f %s (%s)", to_units(row.entropy[i], v.units), v.units == Units::Options ? "options" : units_name(v.units),
                     i < row.n_past ? "past" : "future");
-      else
+        // The row's top-k at that iteration (future rows keep theirs in the timeline).
+        const int64_t f = i - row.n_past;
+        for (int c = 0; f >= 0 && c < std::min(row.k, 5) && size_t((f + 1) * row.k) <= row.topk_ids.size(); ++c) {
+          const int32_t id = row.topk_ids[size_t(f * row.k + c)];
+          const std::string t = s.vocab && id >= 0 && size_t(id) < s.vocab->size() ? (*s.vocab)[size_t(id)] : "?";
+          ImGui::Text("  %5.3f  '%s'", row.topk_probs[size_t(f * row.k + c)], t.c_str());
+        }
+        if (f >= 0) ImGui::TextDisabled("click: follow this row across iterations");
+      } else {
         ImGui::TextDisabled("outside the window then");
+      }
       ImGui::EndTooltip();
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && i >= row.n_past && i < int64_t(row.entropy.size())) {
+        v.evo_pos = pos;
+        v.show_evolution = true;
+      }
     }
   } else {
     ImGui::GetWindowDrawList()->AddText(ImVec2(o.x + 8, o.y + 8), ImGui::GetColorU32(ImGuiCol_TextDisabled), "no iterations yet");

@@ -39,6 +39,7 @@ void draw_menu(ViewState& v) {
     ImGui::Separator();
     ImGui::MenuItem("Checkpoint info", nullptr, &v.show_info);
     ImGui::MenuItem("What changed (last collapse)", "F3", &v.show_effect);
+    ImGui::MenuItem("Row evolution", "F4", &v.show_evolution);
     if (ImGui::MenuItem("Reset layout")) v.reset_layout = true;
     ImGui::EndMenu();
   }

@@ -16,7 +16,8 @@ void draw_help(ViewState& v);
 void draw_open(ViewState& v);
 void draw_status(ViewState& v);
 void draw_export(ViewState& v);
-void draw_effect(ViewState& v);  // what the last collapse changed (LabSnapshot::effect)
+void draw_effect(ViewState& v);
+void draw_evolution(ViewState& v);  // one row's top tokens across iterations (viz/row_evolution.h)  // what the last collapse changed (LabSnapshot::effect)
 void run_exports(ViewState& v);  // after the frame: writes what draw_export asked for
 void save_data(ViewState& v);    // the window now as CSV + JSON with token text (viz/data_out.h)
 void handle_shortcuts(ViewState& v);
