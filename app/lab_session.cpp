@@ -311,6 +311,22 @@ void LabSession::dispatch(const LabCommand& c) {
       start_converge(c.id);
       break;
     }
+    case CmdKind::CollapseText: {
+      const std::vector<int> ids = ck_.tok->encode(c.text);
+      if (ids.empty()) throw InputError("collapse to text: '" + c.text + "' holds no token");
+      const int64_t last = c.pos + int64_t(ids.size()) - 1;
+      for (int64_t p = c.pos; p <= last; ++p) engine_->future_row(p, "collapse to text");  // all, before any change
+      begin("collapse text");
+      std::string label = "collapse " + std::to_string(c.pos) + (last > c.pos ? ".." + std::to_string(last) : "") +
+                          " to '" + c.text + "'", minted;
+      for (size_t i = 0; i < ids.size(); ++i) {  // each a full collapse to its token (and a mint under auto-mint)
+        const std::string one = collapse_at(c.pos + int64_t(i), Pick::Token, ids[i]);
+        if (const size_t m = one.find(", mint"); m != std::string::npos) minted += one.substr(m + 6);
+      }
+      history_.set_label(history_.current(), label + (minted.empty() ? "" : ", mint" + minted));
+      start_converge(c.id);
+      break;
+    }
     case CmdKind::CollapsePartial: {
       const int row = engine_->future_row(c.pos, "partial collapse");
       begin("partial");

@@ -202,6 +202,23 @@ else
   bad "the saved script does not replay: $(cat "$WORK/replay.err")"
 fi
 
+# 8. Collapse to anything: type a phrase in the popup; its tokens fill the rows from there on.
+xdotool key Escape; sleep 0.3
+wait_idle
+NP=$(field n_past); T=$((NP + 4))
+read -r _ _ X Y ST _ <<<"$(row $T)"
+click "${X%.*}" "${Y%.*}"; dump
+read -r BX BY <<<"$(rect_centre collapse_text_box)"
+if [ -n "$BX" ]; then
+  click "$BX" "$BY"; xdotool type --delay 30 " of the"; sleep 0.3; dump
+  read -r BX BY <<<"$(rect_centre collapse_text)"
+  click "$BX" "$BY"
+  wait_idle
+  read -r _ _ _ _ S1 _ <<<"$(row $T)"; read -r _ _ _ _ S2 _ <<<"$(row $((T + 1)))"
+  [ "$S1" = collapsed ] && [ "$S2" = collapsed ] && ok "collapse to text: rows $T and $((T + 1)) took the typed phrase's tokens" \
+    || bad "collapse to text: rows $T, $((T + 1)) are $S1, $S2"
+else bad "no collapse-to-text box in the popup"; fi
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }

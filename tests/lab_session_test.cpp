@@ -8,6 +8,8 @@
 #include "app/lab_session.h"
 #include "app/lab_worker.h"
 #include "model/errors.h"
+#include "model/checkpoint.h"
+#include "model/tokenizer.h"
 #include "test_util.h"
 
 using namespace wfc;
@@ -396,4 +398,62 @@ TEST(LabSession, ACollapseRecordsWhatItChangedOnceReconverged) {
   s->handle(go);
   EXPECT_EQ(s->snapshot()->effect.pos, target);
   EXPECT_EQ(s->snapshot()->effect.kl, e.kl);
+}
+
+// Collapse to anything (issue 16, item 3): typed text is tokenised and rows from the position on
+// take its tokens; a text longer than the future is refused before anything changes; the script
+// replays it; a partial collapse goes toward a chosen token.
+TEST(LabSession, CollapseToTextFillsRowsWithItsTokensAndReplays) {
+  auto s = open_session();
+  const auto start = s->snapshot();
+  const int64_t at = first_future(*start) + 2;
+  // A phrase of 2-4 tokens under the tiny test tokenizer: a span, and it fits the 4 rows from `at`.
+  auto tok = Tokenizer::from_bytes(load_checkpoint(checkpoint_file()).tokenizer);
+  LabCommand c = cmd(CmdKind::CollapseText, at);
+  for (const char* t : {"of the", "the city", "the jury", "said that", "in the"})
+    if (const size_t n = tok.encode(t).size(); n >= 2 && n <= 4) {
+      c.text = t;
+      break;
+    }
+  ASSERT_FALSE(c.text.empty()) << "no 2-4 token phrase under the test tokenizer";
+  const std::vector<int> ids = tok.encode(c.text);
+  s->handle(c);
+  settle(*s);
+  const auto after = s->snapshot();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(status_at(*after, at + int64_t(i)), RowStatus::Collapsed) << i;
+    EXPECT_EQ(after->cur.argmax[size_t(at + int64_t(i) - after->offset)], ids[i]) << i;
+  }
+  EXPECT_EQ(status_at(*after, at - 1), RowStatus::Free);
+  EXPECT_NE(after->history[after->current].label.find("to '" + c.text + "'"), std::string::npos)
+      << after->history[after->current].label;
+  // The session script replays it to the same state.
+  const std::string script = s->script();
+  auto rs = std::make_unique<LabSession>(options(), LabSession::Mode::Script);
+  rs->handle(load(options().checkpoint));
+  for (const auto& a : viz::parse_script(script, "saved")) replay(*rs, a);
+  EXPECT_EQ(rs->snapshot()->cur.status, after->cur.status);
+  EXPECT_EQ(rs->snapshot()->past_tokens, after->past_tokens);
+
+  // More tokens than future rows from there: refused, nothing changed, the one line names it.
+  const size_t nodes = after->history.size();
+  LabCommand longer = cmd(CmdKind::CollapseText, first_future(*after) + after->cur.length - after->cur.n_past - 1);
+  longer.text = c.text;
+  expect_input_error([&] { s->handle(longer); }, {"collapse to text: position", "is not in the future"});
+  EXPECT_EQ(s->snapshot()->history.size(), nodes);
+  EXPECT_EQ(s->snapshot()->cur.status, after->cur.status);
+  LabCommand empty = cmd(CmdKind::CollapseText, at);
+  expect_input_error([&] { s->handle(empty); }, {"holds no token"});
+
+  // A partial collapse toward the row's second-best token.
+  const auto now = s->snapshot();
+  const int64_t p = first_future(*now);
+  const int second = now->cur.topk_ids[size_t(p - now->offset) * size_t(now->cur.k) + 1];
+  LabCommand part = cmd(CmdKind::CollapsePartial, p);
+  part.alpha = 0.9f;
+  part.token = second;
+  s->handle(part);
+  settle(*s);
+  EXPECT_EQ(status_at(*s->snapshot(), p), RowStatus::Partial);
+  EXPECT_EQ(s->snapshot()->cur.argmax[size_t(p - s->snapshot()->offset)], second);
 }

@@ -53,6 +53,7 @@ enum class CmdKind {
   CollapseNext,     // one collapse by the active policy, then re-converge
   Collapse,         // pos, pick, token
   CollapsePartial,  // pos, alpha, hold, token (-1: arg-max)
+  CollapseText,     // pos, text: tokenised; rows pos, pos+1, ... collapse to its tokens, one each
   Pin,              // pos: hold a free row as it is (the window re-converges around it)
   Release,          // pos
   Mint,             // first future row -> past (collapses it by arg-max first when needed)

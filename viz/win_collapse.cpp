@@ -1,6 +1,9 @@
 // The collapse popup: what a click on a future row offers (full, partial, pin, release).
 #include <imgui.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -8,6 +11,7 @@ namespace wfc::viz {
 void open_collapse_popup(ViewState& v, int row) {
   v.popup_row = row;
   v.popup_abs = v.snap->offset + row;
+  v.partial_choice = 0;  // a new row: partial toward its best again
   ImGui::OpenPopup("collapse");
 }
 
@@ -63,8 +67,37 @@ void draw_collapse_popup(ViewState& v) {
         ImGui::CloseCurrentPopup();
       }
     }
+    // Collapse to anything: the text is tokenised and rows from here on take its tokens, one each.
+    ImGui::TextDisabled("or type a word or phrase (its tokens fill rows %lld, %lld, ...):", (long long)v.popup_abs,
+                        (long long)v.popup_abs + 1);
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%s", v.collapse_text.c_str());
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::InputText("##collapse_text", buf, sizeof buf)) v.collapse_text = buf;
+    v.remember("collapse_text_box");
+    ImGui::SameLine();
+    if (ImGui::Button("Collapse to text") && !v.collapse_text.empty()) {
+      LabCommand m = cmd(CmdKind::CollapseText);
+      m.text = v.collapse_text;
+      v.send(m, true);
+      ImGui::CloseCurrentPopup();
+    }
+    v.remember("collapse_text");
     ImGui::Separator();
-    ImGui::TextDisabled("partial: (1-a) p + a onehot(best)");
+    // Partial collapse toward any of the row's top tokens (the best by default).
+    v.partial_choice = std::clamp(v.partial_choice, 0, std::max(0, c.k - 1));
+    const int toward = c.k > 0 ? c.topk_ids[size_t(row) * c.k + v.partial_choice] : -1;
+    ImGui::TextDisabled("partial: (1-a) p + a onehot(token)");
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::BeginCombo("toward", ("'" + token_piece(s, toward) + "'").c_str())) {
+      for (int j = 0; j < c.k; ++j) {
+        char label[160];
+        std::snprintf(label, sizeof label, "%5.1f%%  '%s'##toward%d", 100 * c.topk_probs[size_t(row) * c.k + j],
+                      token_piece(s, c.topk_ids[size_t(row) * c.k + j]).c_str(), j);
+        if (ImGui::Selectable(label, j == v.partial_choice)) v.partial_choice = j;
+      }
+      ImGui::EndCombo();
+    }
     ImGui::SetNextItemWidth(180);
     ImGui::SliderFloat("alpha", &v.partial_alpha, 0.05f, 1.0f, "%.2f");
     ImGui::Checkbox("hold for", &v.partial_timed);
@@ -76,6 +109,7 @@ void draw_collapse_popup(ViewState& v) {
     if (ImGui::Button("Partial collapse")) {
       LabCommand m = cmd(CmdKind::CollapsePartial);
       m.alpha = v.partial_alpha;
+      m.token = toward;
       m.hold = v.partial_timed ? v.partial_hold_n : 0;
       v.send(m, true);
       ImGui::CloseCurrentPopup();
