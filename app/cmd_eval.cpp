@@ -74,7 +74,8 @@ static int run_eval(const cli::Args& a) {
   auto num = [](double v, int prec = 3) {
     std::ostringstream s;
     s << std::fixed << std::setprecision(prec) << v;
-    return s.str();
+    const std::string t = s.str();  // a value that rounds to zero is "0.000", not "-0.000"
+    return t.find_first_not_of("-0.") == std::string::npos && t[0] == '-' ? t.substr(1) : t;
   };
   auto wfc_only = [&](const EvalResult& r, double v, int prec = 3) { return r.objective == "wfc" ? num(v, prec) : "-"; };
   std::cout << "checkpoints:\n";

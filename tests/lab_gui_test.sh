@@ -219,6 +219,17 @@ if [ -n "$BX" ]; then
     || bad "collapse to text: rows $T, $((T + 1)) are $S1, $S2"
 else bad "no collapse-to-text box in the popup"; fi
 
+# 9. The policy's preview: the rows ringed before N are the rows N collapses.
+wait_idle
+PREV=$(awk '$1=="preview" {$1=""; print; exit}' "$STATE" | xargs)
+OFF=$(field offset)
+if [ -n "$PREV" ]; then
+  xdotool key n; sleep 0.5; wait_idle
+  LAST=$(field last_collapse)
+  grep -qw -- "$LAST" <<<"$PREV" && ok "N collapsed position $LAST, ringed beforehand (preview: $PREV)" \
+    || bad "N collapsed $LAST, the preview said $PREV"
+else bad "no preview rows in the dump"; fi
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }

@@ -42,6 +42,9 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "effect_max_kl " << eff_kl << "\n";
     f << "effect_shown " << v.show_effect << "\n";
     f << "data_saved " << v.data_seq << "\n";
+    f << "preview";  // absolute positions the policy would collapse next
+    for (const auto& pr : v.preview_rows) f << " " << pr.first;
+    f << "\n";
     f << "evo_shown " << v.show_evolution << "\n";
     f << "evo_pos " << v.evo_pos << "\n";
     f << "evo_points " << v.evo_points << "\n";

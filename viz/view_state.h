@@ -63,6 +63,8 @@ struct ViewState {
   bool show_effect = false;  // "What changed" (win_effect.cpp)
   bool show_evolution = false;  // "Row evolution" (win_evolution.cpp)
   std::string collapse_text;    // the collapse popup's "collapse to text" box
+  bool preview = true;          // ring what the policy would collapse next (win_plot.cpp)
+  std::vector<std::pair<int64_t, bool>> preview_rows;  // absolute position, partial: the last frame's
   int partial_choice = 0;       // the popup's partial collapse goes toward this top-k entry (0: the best)
   int64_t evo_pos = -1;         // the row it follows (absolute position); -1: the first future row
   int evo_points = 0, evo_tokens = 0;  // what it drew last (for the state dump)

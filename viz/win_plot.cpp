@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "viz/marks.h"
+#include "model/policies.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -67,6 +68,11 @@ void draw_plot(ViewState& v) {
   ImGui::Checkbox("focus", &v.focus);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the future and the last %d past rows (off: the whole window)", v.focus_past);
   ImGui::SameLine(0, 24);
+  ImGui::Checkbox("next", &v.preview);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("ring the rows the %s policy would collapse next (Collapse next, N)", s.settings.policy.c_str());
+  v.remember("preview_toggle");
+  ImGui::SameLine(0, 24);
   ImGui::TextDisabled("marks (?)");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s\nfaint curve: before the last collapse\n"
@@ -117,6 +123,23 @@ void draw_plot(ViewState& v) {
   const float px = ImGui::GetFontSize();
   for (const auto& t : plot_texts(sc, px, px))
     dl->AddText(ImVec2(origin.x + t.x, origin.y + t.y), t.accent ? accent : muted, t.text.c_str());
+
+  // What the active policy would collapse next: the policy itself (plain data in) on the rows shown.
+  v.preview_rows.clear();
+  if (v.preview && s.loaded && c.length > 0) {
+    try {
+      for (const auto& ch : make_policy(s.settings.policy, s.settings.params)->choose(c.entropy, c.status, c.n_past))
+        v.preview_rows.push_back({s.offset + ch.pos, ch.partial});
+    } catch (const std::exception&) {  // manual, or parameters the session refused: nothing to ring
+    }
+    for (const auto& [pos, partial] : v.preview_rows) {
+      const int k = int(pos - s.offset) - r0;
+      if (k < 0 || k >= sc.rows()) continue;
+      const ImVec2 at(origin.x + sc.x_of(float(k)), origin.y + sc.y_of(sc.entropy[size_t(k)]));
+      dl->AddCircle(at, px * 0.75f, accent, 20, partial ? 1.2f : 2.2f);
+      dl->AddText(ImVec2(at.x - px * 0.3f, at.y - px * 2.0f), accent, "N");
+    }
+  }
 
   if (hit >= 0 && !ImGui::IsPopupOpen("collapse")) {
     row_tooltip(v, hit);
