@@ -56,6 +56,12 @@ static int run_view(const cli::Args& a) {
   lo.prompt = wo.prompt;
   std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
   lo.all_windows = a.on("all-windows");
+  if (a.given("run")) {  // a directory; its metrics.jsonl may not exist yet (a run starting)
+    std::error_code ec;
+    if (!std::filesystem::is_directory(a.str("run"), ec))
+      throw InputError("option --run: " + a.str("run") + ": not a directory (a training run's --out)");
+    lo.runs.push_back(a.str("run"));
+  }
   // No display is the user's setup, not an internal error: one line, before the worker starts.
   glfwSetErrorCallback([](int, const char*) {});
   if (!glfwInit())
@@ -84,6 +90,7 @@ cli::Command view_command() {
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
              {"size", "1440x860", "window size (at most the screen's work area)", false, "WxH"},
              {"all-windows", "", "open every optional window too (frame-time measurements)", true},
+             {"run", "", "plot this training run's metrics.jsonl live (File > Open run adds more)", false, "DIR"},
              {"config-dir", "", "where imgui.ini and recent.txt live", false, "DIR",
               "$XDG_CONFIG_HOME/wfc, else ~/.config/wfc"},
              {"dump", "", "F12 writes the lab's state here (GUI tests)", false, "FILE"},

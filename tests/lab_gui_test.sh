@@ -230,6 +230,33 @@ if [ -n "$PREV" ]; then
     || bad "N collapsed $LAST, the preview said $PREV"
 else bad "no preview rows in the dump"; fi
 
+# 10. Training, live: a run directory added from the window; lines appended while it is open show
+#     up; its newest checkpoint opens in the lab.
+RUN="$WORK/run"; mkdir -p "$RUN"
+for s in 10 20; do
+  echo "{\"kind\":\"train\",\"step\":$s,\"tokens\":$((s * 4096)),\"loss\":$((20 - s / 10)),\"loss_by_iter\":[$((9 - s / 10))],\"tokens_per_s\":3000}" >>"$RUN/metrics.jsonl"
+done
+xdotool key F5; sleep 0.6; dump
+read -r BX BY <<<"$(rect_centre run_input)"
+if [ -n "$BX" ]; then
+  click "$BX" "$BY"; xdotool type --delay 10 "$RUN"; sleep 0.3; dump
+  read -r BX BY <<<"$(rect_centre add_run)"; click "$BX" "$BY"; sleep 0.5; dump
+  [ "$(awk -v d="$RUN" '$1=="run" && $2==d {print $3; exit}' "$STATE")" = 2 ] && ok "Training plots the run added from the window (2 points)" \
+    || bad "Training: $(grep '^run ' "$STATE")"
+  echo '{"kind":"eval","step":20,"first_future_nll":4.4,"val_loss":6.1,"entropy_by_distance":[3.9,5.3,6.0]}' >>"$RUN/metrics.jsonl"
+  echo '{"kind":"train","step":30,"tokens":122880,"loss":17,"loss_by_iter":[6.5],"tokens_per_s":3100}' >>"$RUN/metrics.jsonl"
+  sleep 1.8; dump
+  read -r _ _ NT NE _ <<<"$(awk -v d="$RUN" '$1=="run" && $2==d' "$STATE")"
+  [ "$NT" = 3 ] && [ "$NE" = 1 ] && ok "lines appended while the window is open show up (3 train, 1 eval)" || bad "after appending: $NT train, $NE eval"
+  shot 10-training
+  cp "$CKPT" "$RUN/ckpt.safetensors"
+  read -r BX BY <<<"$(rect_centre open_run_ckpt_0)"; click "$BX" "$BY"
+  for _ in $(seq 60); do dump && [ "$(field checkpoint)" = "$RUN/ckpt.safetensors" ] && [ "$(field nodes)" = 1 ] && break; sleep 0.5; done
+  [ "$(field checkpoint)" = "$RUN/ckpt.safetensors" ] && ok "Open newest checkpoint opened $RUN/ckpt.safetensors in the lab" \
+    || bad "open newest checkpoint: the lab shows $(field checkpoint)"
+  xdotool key F5
+else bad "no Training window after F5"; fi
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
@@ -237,13 +264,14 @@ wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
 # Recent files: the checkpoint that opened is first; the one that failed is not there.
 RECENT="$(cat "$WORK/cfg/recent.txt" 2>/dev/null)"
-[ "$(head -1 <<<"$RECENT")" = "$(realpath "$CKPT")" ] && ok "recent files start with the checkpoint opened" \
-  || bad "recent files: $RECENT"
+# The last one opened (the run's, step 10) first, then the bundled one.
+[ "$(head -1 <<<"$RECENT")" = "$(realpath "$WORK/run/ckpt.safetensors")" ] && [ "$(sed -n 2p <<<"$RECENT")" = "$(realpath "$CKPT")" ] \
+  && ok "recent files start with the checkpoints opened, newest first" || bad "recent files: $RECENT"
 grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open is in recent files" \
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
+for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 10-training 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

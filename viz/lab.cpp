@@ -101,7 +101,8 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   ViewState v;
   v.backend = &backend;
   v.pal = dark_palette();
-  if (o.all_windows) v.show_export = v.show_info = v.show_help = v.show_effect = v.show_evolution = true;
+  if (o.all_windows) v.show_export = v.show_info = v.show_help = v.show_effect = v.show_evolution = v.show_training = true;
+  for (const auto& r : o.runs) add_run(v, r);
   v.config_dir = o.config_dir.empty() ? default_config_dir() : o.config_dir;
   std::string ini;  // saved by save_ini, not by ImGui
   ImGui::GetIO().IniFilename = nullptr;
@@ -146,7 +147,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
   const auto t_start = Clock::now();
   auto secs = [&] { return std::chrono::duration<double>(Clock::now() - t_start).count(); };
   double active_until = 1.0, last_frame_start = -1;
-  double prof[10] = {0};
+  double prof[11] = {0};
   const double frame_budget = 1.0 / 60.0;
   while (!glfwWindowShouldClose(win) && !v.quit) {
     // Idle (nothing running, no input for a second): wake 10 times a second, not 60.
@@ -198,6 +199,7 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     draw_export(v);
     timed(8, draw_effect);
     timed(9, draw_evolution);
+    timed(10, draw_training);
     draw_status(v);
     v.reset_layout = false;
     v.keys.clear();
@@ -249,8 +251,8 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
                 *std::max_element(v.click_latency_ms.begin(), v.click_latency_ms.end()));
   if (const char* p = std::getenv("WFC_LAB_PROFILE"); p && *p == '1') {
     const char* names[] = {"menu", "controls", "plot", "tokens", "spacetime", "convergence", "history", "imgui render",
-                           "what changed", "row evolution"};
-    for (int k = 0; k < 10; ++k)
+                           "what changed", "row evolution", "training"};
+    for (int k = 0; k < 11; ++k)
       std::printf("lab profile: %-12s %.2f ms per frame\n", names[k], 1000 * prof[k] / std::max<size_t>(1, v.frame_ms.size()));
   }
   std::fflush(stdout);

@@ -2,6 +2,7 @@
 // torch here.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "viz/lab_data.h"
 
@@ -14,6 +15,7 @@ struct LabOptions {
   std::string config_dir;    // imgui.ini and recent files; "" = $XDG_CONFIG_HOME/wfc or ~/.config/wfc
   std::string prompt;        // the prompt box's first text
   int width = 1440, height = 860;  // at most the screen's work area
+  std::vector<std::string> runs;  // run directories the Training window plots from the start
   bool all_windows = false;  // open every optional window too (export, info, help, what changed, row evolution)
 };
 

@@ -16,6 +16,7 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "version " << s.version << "\n";
     f << "window " << wx << " " << wy << "\n";
     f << "loaded " << s.loaded << "\n";
+    f << "checkpoint " << s.checkpoint << "\n";
     f << "busy " << s.busy << "\n";
     f << "playing " << s.playing << "\n";
     f << "converged " << c.converged << "\n";
@@ -46,6 +47,9 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     for (const auto& pr : v.preview_rows) f << " " << pr.first;
     f << "\n";
     f << "evo_shown " << v.show_evolution << "\n";
+    f << "training_shown " << v.show_training << "\n";
+    for (const auto& r : v.runs)  // run DIR TRAIN_POINTS EVAL_POINTS BAD_LINES
+      f << "run " << r.dir << " " << r.train.size() << " " << r.eval.size() << " " << r.bad_lines << "\n";
     f << "evo_pos " << v.evo_pos << "\n";
     f << "evo_points " << v.evo_points << "\n";
     f << "evo_tokens " << v.evo_tokens << "\n";

@@ -12,6 +12,7 @@
 #include "viz/lab_data.h"
 #include "viz/plot_renderer.h"
 #include "viz/plot_scene.h"
+#include "viz/run_metrics.h"
 #include "viz/theme.h"
 
 namespace wfc::viz {
@@ -62,6 +63,10 @@ struct ViewState {
   bool show_export = false;
   bool show_effect = false;  // "What changed" (win_effect.cpp)
   bool show_evolution = false;  // "Row evolution" (win_evolution.cpp)
+  bool show_training = false;   // "Training" (win_training.cpp)
+  std::vector<RunMetrics> runs; // the runs it plots, re-read once a second
+  double runs_polled_at = 0;
+  std::string run_input;        // its "run directory" box
   std::string collapse_text;    // the collapse popup's "collapse to text" box
   bool preview = true;          // ring what the policy would collapse next (win_plot.cpp)
   std::vector<std::pair<int64_t, bool>> preview_rows;  // absolute position, partial: the last frame's

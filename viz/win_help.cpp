@@ -25,6 +25,7 @@ void draw_help(ViewState& v) {
       {"F1", "this window"},
       {"F3", "what the last collapse changed"},
       {"F4", "row evolution (or click a future cell in Spacetime)"},
+      {"F5", "training runs, live (wfc view --run DIR)"},
       {"F12", "write a state dump (--dump FILE)"},
       {"Ctrl+Q", "quit"},
       {"click a future row", "collapse it: arg-max, sample, a top-k token, partial, pin"},

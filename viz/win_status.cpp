@@ -11,6 +11,7 @@ void draw_menu(ViewState& v) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open checkpoint...", "Ctrl+O")) v.show_open = true;
+    if (ImGui::MenuItem("Open run (training, live)...", "F5")) v.show_training = true;
     if (ImGui::BeginMenu("Recent", !v.recent.empty())) {
       for (const auto& r : v.recent)
         if (ImGui::MenuItem(r.c_str())) {
@@ -40,6 +41,7 @@ void draw_menu(ViewState& v) {
     ImGui::MenuItem("Checkpoint info", nullptr, &v.show_info);
     ImGui::MenuItem("What changed (last collapse)", "F3", &v.show_effect);
     ImGui::MenuItem("Row evolution", "F4", &v.show_evolution);
+    ImGui::MenuItem("Training (runs' metrics, live)", "F5", &v.show_training);
     if (ImGui::MenuItem("Reset layout")) v.reset_layout = true;
     ImGui::EndMenu();
   }
