@@ -69,6 +69,13 @@ static int run_view(const cli::Args& a) {
                      (std::getenv("DISPLAY") ? "'" + std::string(std::getenv("DISPLAY")) + "'" : "not set") +
                      "); run it under xvfb-run -a, or use wfc export, which needs none");
   LabWorker worker(wo);
+  if (a.given("compare")) {  // a second checkpoint beside the session: checked here, run by the worker
+    (void)load_checkpoint(a.str("compare"));
+    viz::LabCommand c;
+    c.kind = viz::CmdKind::Compare;
+    c.text = a.str("compare");
+    worker.send(c);
+  }
   if (a.on("play")) {
     viz::LabCommand c;
     c.kind = viz::CmdKind::Play;
@@ -90,6 +97,7 @@ cli::Command view_command() {
              {"play", "", "start playing (converge, collapse, mint, repeat) at once", true},
              {"size", "1440x860", "window size (at most the screen's work area)", false, "WxH"},
              {"all-windows", "", "open every optional window too (frame-time measurements)", true},
+             {"compare", "", "run this checkpoint beside the session on the same actions (e.g. the AR baseline)", false, "FILE"},
              {"run", "", "plot this training run's metrics.jsonl live (File > Open run adds more)", false, "DIR"},
              {"config-dir", "", "where imgui.ini and recent.txt live", false, "DIR",
               "$XDG_CONFIG_HOME/wfc, else ~/.config/wfc"},

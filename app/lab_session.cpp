@@ -183,7 +183,7 @@ void LabSession::reset(const std::string& prompt, const std::string& label) {
 }
 
 void LabSession::capture_before() {
-  before_ = {engine_->probs().clone(), engine_->offset(), engine_->n_past(), -1};
+  before_ = {engine_->probs().clone(), engine_->offset(), engine_->n_past(), -1, {}};
 }
 
 void LabSession::note_collapse(int64_t pos, bool capture) {
@@ -194,6 +194,7 @@ void LabSession::note_collapse(int64_t pos, bool capture) {
     if (capture) capture_before();
   }
   if (before_.p.defined() && before_.pos < 0) before_.pos = pos;
+  if (before_.p.defined()) before_.set.push_back(pos);
   view_.last_collapse = pos;
   pending_event_ = viz::TimelineRow::Collapse;
   pending_event_pos_ = pos;
@@ -315,7 +316,9 @@ void LabSession::dispatch(const LabCommand& c) {
       const std::vector<int> ids = ck_.tok->encode(c.text);
       if (ids.empty()) throw InputError("collapse to text: '" + c.text + "' holds no token");
       const int64_t last = c.pos + int64_t(ids.size()) - 1;
-      for (int64_t p = c.pos; p <= last; ++p) engine_->future_row(p, "collapse to text");  // all, before any change
+      for (int64_t p = c.pos; p <= last; ++p)  // all, before any change
+        if (engine_->status()[size_t(engine_->future_row(p, "collapse to text"))] == RowStatus::Collapsed)
+          throw InputError("collapse to text: position " + std::to_string(p) + " is already collapsed");
       begin("collapse text");
       std::string label = "collapse " + std::to_string(c.pos) + (last > c.pos ? ".." + std::to_string(last) : "") +
                           " to '" + c.text + "'", minted;
@@ -368,6 +371,8 @@ void LabSession::dispatch(const LabCommand& c) {
       change_settings(c.settings, c.base);
       done_id_ = c.id;
       break;
+    case CmdKind::Compare:
+      throw InputError("compare: the lab's worker runs comparisons, not a session");
   }
 }
 
@@ -427,9 +432,11 @@ void LabSession::finish_effect(int iterations) {
   const auto& st = engine_->status();
   e.free_rows.assign(size_t(n), 0);
   for (int64_t j = e.n_past; j < n; ++j) {
-    const RowStatus now = st[size_t(lo + j - off)];
-    e.free_rows[size_t(j)] = now == RowStatus::Free;
-    if (now == RowStatus::Collapsed || now == RowStatus::Past) continue;  // set by the action, not a response
+    // A response: a row free now that the action did not set (a timed partial whose hold ran out
+    // during the re-convergence is free now, but its change is the action's).
+    const bool set = std::find(b.set.begin(), b.set.end(), lo + j) != b.set.end();
+    e.free_rows[size_t(j)] = st[size_t(lo + j - off)] == RowStatus::Free && !set;
+    if (!e.free_rows[size_t(j)]) continue;
     const int32_t before = ib.data_ptr<int32_t>()[j], after = ia.data_ptr<int32_t>()[j];
     if (before != after) e.changed.push_back({lo + j, before, after, vb.data_ptr<float>()[j], va.data_ptr<float>()[j]});
   }

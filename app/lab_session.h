@@ -87,6 +87,7 @@ class LabSession {
     int64_t offset = 0;
     int n_past = 0;
     int64_t pos = -1;                    // the first collapse's absolute position
+    std::vector<int64_t> set;            // every position the action collapsed (not responses)
   } before_;
   viz::TimelineRow::Event pending_event_ = viz::TimelineRow::None;
   int64_t pending_event_pos_ = -1;

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include "app/lab_compare.h"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -86,6 +88,9 @@ static void release_free_memory() {
 
 void LabWorker::run() {
   std::unique_ptr<LabSession> session;
+  std::unique_ptr<LabCompare> compare;                  // a second checkpoint on the same actions
+  std::shared_ptr<const viz::LabSnapshot> compare_snap;
+  std::pair<int64_t, int> followed{-1, -1};             // the session's path when it last followed
   std::string failed;
   try {
     session = std::make_unique<LabSession>(opt_, LabSession::Mode::Lab);
@@ -106,12 +111,36 @@ void LabWorker::run() {
     }
     if (session) {
       try {
-        if (got) session->handle(c);
-        else if (asks.empty()) session->work();
+        if (got && c.kind == CmdKind::Compare) {
+          compare.reset();
+          compare_snap.reset();
+          if (!c.text.empty()) {
+            compare = std::make_unique<LabCompare>(c.text, opt_);
+            followed = {-1, -1};  // follow at once
+          }
+        } else if (got) {
+          session->handle(c);
+        } else if (asks.empty()) {
+          session->work();
+        }
       } catch (const std::exception& e) {
-        session->note_error(e.what());  // errors go to the UI; the session stays as it was
+        session->note_error(std::string(got && c.kind == CmdKind::Compare ? "compare: " : "") + e.what());
       }
-      publish(session->snapshot());
+      auto snap = session->snapshot();
+      // The comparison follows the session's path whenever it changed (an action, a play round, a
+      // jump in the history); between those it has nothing to do.
+      const std::pair<int64_t, int> path{int64_t(snap->history.size()) * 1000003 + snap->converge_count, snap->current};
+      if (compare && (path != followed || !compare_snap)) {
+        try {
+          compare->follow(*session);
+        } catch (const std::exception& e) {
+          session->note_error(std::string("compare: ") + e.what());
+        }
+        compare_snap = compare->snapshot();
+        followed = path;
+      }
+      snap->compare = compare_snap;
+      publish(snap);
       release_free_memory();
     }
     // Requests are answered after the commands sent before them, and even by a worker whose

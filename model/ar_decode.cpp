@@ -9,7 +9,7 @@ namespace wfc {
 
 ArDecodeStats ar_decode(Network& net, const std::vector<int>& prompt, int n_tokens, const TokenPicker& pick,
                         const std::function<void(int)>& on_token) {
-  c10::InferenceMode guard;  // no autograd bookkeeping at all: every tensor here is local
+  torch::NoGradGuard ng;  // not InferenceMode: the network caches rotary tables a training pass reuses
   if (prompt.empty()) throw InputError("ar_decode: the prompt must hold at least one token");
   for (int t : prompt)
     if (t < 0 || t >= net->cfg.vocab_size) throw InputError("ar_decode: prompt token " + std::to_string(t) + " is outside the vocabulary");

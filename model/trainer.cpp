@@ -288,6 +288,7 @@ int64_t train(const ModelConfig& model_in, const TrainConfig& cfg, bool resume, 
   eo.tol = cfg.eval_tol;
   eo.eta = cfg.eta;
   eo.reconverge = cfg.eval_reconverge;
+  eo.think_ahead = false;  // wfc eval's measurement; a periodic eval need not pay for it
   const auto eval_ids = fixed_windows(val_tokens, eval_windows, eval_len, "--eval-windows");
 
   std::ofstream metrics;

@@ -206,7 +206,8 @@ fi
 xdotool key Escape; sleep 0.3
 wait_idle
 NP=$(field n_past); T=$((NP + 4))
-read -r _ _ X Y ST _ <<<"$(row $T)"
+read -r _ _ X Y ST _ <<<"$(row $T)"; read -r _ _ _ _ ST2 _ <<<"$(row $((T + 1)))"
+[ "$ST" = free ] && [ "$ST2" = free ] || bad "rows $T, $((T + 1)) should start free: $ST, $ST2"
 click "${X%.*}" "${Y%.*}"; dump
 read -r BX BY <<<"$(rect_centre collapse_text_box)"
 if [ -n "$BX" ]; then
@@ -214,20 +215,34 @@ if [ -n "$BX" ]; then
   read -r BX BY <<<"$(rect_centre collapse_text)"
   click "$BX" "$BY"
   wait_idle
-  read -r _ _ _ _ S1 _ <<<"$(row $T)"; read -r _ _ _ _ S2 _ <<<"$(row $((T + 1)))"
-  [ "$S1" = collapsed ] && [ "$S2" = collapsed ] && ok "collapse to text: rows $T and $((T + 1)) took the typed phrase's tokens" \
+  read -r _ _ _ _ S1 _ _ A1 <<<"$(row $T)"; read -r _ _ _ _ S2 _ _ A2 <<<"$(row $((T + 1)))"
+  # The phrase's token ids, from the checkpoint's own tokenizer (the CLI's trace of the same text).
+  "$WFC" generate --prompt " of the" --tokens 1 --trace "$WORK/ofthe.jsonl" >/dev/null 2>&1
+  WANT=$(python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).readline()); print(*j["argmax_text"][:j["n_past"]])' "$WORK/ofthe.jsonl" 2>/dev/null)
+  [ "$S1" = collapsed ] && [ "$S2" = collapsed ] && ok "collapse to text: rows $T and $((T + 1)) collapsed" \
     || bad "collapse to text: rows $T, $((T + 1)) are $S1, $S2"
+  GOT=$(python3 - "$STATE" $T <<'PY'
+import sys
+rows = {int(l.split()[1]): l.split() for l in open(sys.argv[1]) if l.startswith("row ")}
+t = int(sys.argv[2]); print(rows[t][7], rows[t + 1][7])
+PY
+)
+  WANT_IDS=$(python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).readline()); print(*j["argmax"][:j["n_past"]])' "$WORK/ofthe.jsonl" 2>/dev/null)
+  [ -n "$WANT_IDS" ] && [ "$GOT" = "$WANT_IDS" ] && ok "their tokens are the phrase's ($WANT: ids $GOT)" || bad "rows hold ids $GOT, the phrase is $WANT_IDS ($WANT)"
 else bad "no collapse-to-text box in the popup"; fi
 
 # 9. The policy's preview: the rows ringed before N are the rows N collapses.
 wait_idle
 PREV=$(awk '$1=="preview" {$1=""; print; exit}' "$STATE" | xargs)
 OFF=$(field offset)
+BEFORE_SET=$(awk '$1=="row" && $5!="free" && $5!="past" {print $2}' "$STATE" | while read -r r; do echo $((OFF + r)); done | xargs)
 if [ -n "$PREV" ]; then
   xdotool key n; sleep 0.5; wait_idle
-  LAST=$(field last_collapse)
-  grep -qw -- "$LAST" <<<"$PREV" && ok "N collapsed position $LAST, ringed beforehand (preview: $PREV)" \
-    || bad "N collapsed $LAST, the preview said $PREV"
+  # Every position N collapsed (the history label lists them) against the rings shown before.
+  GOT=$(awk '$1=="row" && $5!="free" && $5!="past" {print $2}' "$STATE" | while read -r r; do echo $((OFF + r)); done | sort -n | xargs)
+  NEW=$(comm -13 <(tr ' ' '\n' <<<"$BEFORE_SET" | sort) <(tr ' ' '\n' <<<"$GOT" | sort) | sort -n | xargs)
+  [ "$NEW" = "$(tr ' ' '\n' <<<"$PREV" | sort -n | xargs)" ] && ok "N collapsed exactly the ringed positions ($PREV)" \
+    || bad "N collapsed $NEW, the preview said $PREV"
 else bad "no preview rows in the dump"; fi
 
 # 10. Training, live: a run directory added from the window; lines appended while it is open show
@@ -257,6 +272,28 @@ if [ -n "$BX" ]; then
   xdotool key F5
 else bad "no Training window after F5"; fi
 
+# 11. A comparison: the same checkpoint again (any checkpoint compares; the AR baseline is the
+#     usual one) from File > Compare (the Open window's Compare button); it follows the actions.
+xdotool key ctrl+o; sleep 0.6; dump
+read -r BX BY <<<"$(rect_centre open_path)"
+click "$BX" "$BY"; xdotool key ctrl+a; xdotool type --delay 10 "$CKPT"; sleep 0.3; dump
+read -r BX BY <<<"$(rect_centre compare_button)"
+if [ -n "$BX" ]; then
+  click "$BX" "$BY"
+  for _ in $(seq 60); do dump && [ "$(field compare_points)" -gt 0 ] 2>/dev/null && break; sleep 0.5; done
+  CP=$(field compare_points)
+  [ "$(field compare)" = "$CKPT" ] && [ "${CP:-0}" -gt 0 ] && ok "compare: $CKPT drawn over $CP positions" \
+    || bad "compare: $(field compare), $CP points, error $(grep '^compare_error' "$STATE")"
+  NP=$(field n_past); T=$((NP + 2))
+  read -r _ _ X Y _ <<<"$(row $T)"; click "${X%.*}" "${Y%.*}"; dump
+  read -r BX BY <<<"$(rect_centre collapse_argmax)"; click "$BX" "$BY"; wait_idle; sleep 1; dump
+  OFF=$(field offset)
+  grep -qw -- "$((OFF + T))" <<<"$(grep '^compare_collapsed' "$STATE")" && [ -z "$(grep '^compare_error .' "$STATE")" ] \
+    && ok "the comparison followed the collapse at $((OFF + T)) ($(grep '^compare_collapsed' "$STATE"))" \
+    || bad "the comparison did not follow the collapse at $((OFF + T)): $(grep '^compare' "$STATE" | tr '\n' ' ')"
+  shot 11-compare
+else bad "no Compare button in the Open window"; fi
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
@@ -264,14 +301,14 @@ wait $PID; RC=$?
 [ "$RC" = 0 ] && ok "the lab quit cleanly (Ctrl+Q)" || bad "lab exit code $RC: $(cat "$WORK/lab.err")"
 # Recent files: the checkpoint that opened is first; the one that failed is not there.
 RECENT="$(cat "$WORK/cfg/recent.txt" 2>/dev/null)"
-# The last one opened (the run's, step 10) first, then the bundled one.
+# The last one opened (step 10's run directory holds a copy of the bundled one) first, then the bundled one.
 [ "$(head -1 <<<"$RECENT")" = "$(realpath "$WORK/run/ckpt.safetensors")" ] && [ "$(sed -n 2p <<<"$RECENT")" = "$(realpath "$CKPT")" ] \
   && ok "recent files start with the checkpoints opened, newest first" || bad "recent files: $RECENT"
 grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open is in recent files" \
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 10-training 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
+for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 10-training 11-compare 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

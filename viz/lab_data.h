@@ -60,6 +60,7 @@ enum class CmdKind {
   Goto,             // node: jump to a history node (undo, redo, scrub)
   Settings,         // settings (the edit), base (what the edit started from)
   Load,             // text: checkpoint path
+  Compare,          // text: a second checkpoint run beside the session on the same actions ("" ends it)
 };
 
 struct LabCommand {
@@ -101,14 +102,14 @@ struct CollapseEffect {
   int n_past = 0;                 // entries [0, n_past) were past rows before the collapse
   std::vector<float> d_entropy;   // nats: after - before (rows present before and after)
   std::vector<float> kl;          // nats: KL(before || after); huge for a row collapsed to a token it doubted
-  std::vector<uint8_t> free_rows; // 1: a future row left free, so what it shows is a response (the
-                                  // rest were past, or set by the action or earlier ones)
+  std::vector<uint8_t> free_rows; // 1: a future row free now that the action did not set, so what
+                                  // it shows is a response (the rest: past, set by it, or held)
   struct Change {
     int64_t pos = 0;              // absolute position
     int32_t before = 0, after = 0;  // arg-max token before and after
     float p_before = 0, p_after = 0;  // its probability then
   };
-  std::vector<Change> changed;    // future rows (not the collapsed ones) whose arg-max changed
+  std::vector<Change> changed;    // rows that responded (free_rows) whose arg-max changed
   int iterations = 0;             // iterations the re-convergence took
 };
 
@@ -194,6 +195,9 @@ struct LabSnapshot {
   double iter_ms = 0;                                      // last iteration's wall time
   std::string error;                                       // last error, shown until the next one
   uint64_t error_seq = 0;
+  // The comparison (CmdKind::Compare): the second checkpoint's own snapshot after the same
+  // actions; its error says where it stopped following. Null when there is none.
+  std::shared_ptr<const LabSnapshot> compare;
 };
 
 // The UI talks to the model through this; app/ implements it on a worker thread.

@@ -24,7 +24,10 @@ RowEvolution row_evolution(const std::vector<std::shared_ptr<const TimelineRow>>
   // Tokens: the last point's best first, then earlier leaders (a guess that wavered).
   std::vector<int32_t> tokens;
   const auto& last = *tl[at.back().first];
-  for (int c = 0; c < std::min(last.k, max_tokens); ++c) tokens.push_back(top(at.size() - 1, c));
+  // A one-hot (collapsed) row's top-k is its token and then fillers at probability 0: not guesses.
+  auto prob = [&](size_t j, int c) { const auto& r = *tl[at[j].first]; return r.topk_probs[size_t(at[j].second * r.k + c)]; };
+  for (int c = 0; c < std::min(last.k, max_tokens); ++c)
+    if (prob(at.size() - 1, c) > 0) tokens.push_back(top(at.size() - 1, c));
   int extra = 0;
   for (size_t j = 0; j < at.size() && extra < 2; ++j) {
     const int32_t lead = top(j, 0);
@@ -39,6 +42,7 @@ RowEvolution row_evolution(const std::vector<std::shared_ptr<const TimelineRow>>
     const auto& r = *tl[at[j].first];
     ev.iterations.push_back(r.iteration);
     for (int c = 0; c < r.k; ++c) {
+      if (prob(j, c) <= 0) continue;
       const int32_t id = top(j, c);
       for (auto& s : ev.series)
         if (s.token == id) s.p[j] = r.topk_probs[size_t(at[j].second * r.k + c)];

@@ -59,13 +59,16 @@ bool poll_run(RunMetrics& run) {
     return false;
   }
   run.error.clear();
-  if (uint64_t(st.st_ino) != run.file_id || uint64_t(st.st_size) < run.offset) {  // a new run here
+  if (uint64_t(st.st_ino) != run.file_id || uint64_t(st.st_dev) != run.file_dev ||
+      uint64_t(st.st_size) < run.offset) {  // a new run here
     const bool had = !run.train.empty() || !run.eval.empty();
     run.train.clear();
     run.eval.clear();
     run.offset = 0;
     run.bad_lines = 0;
     run.file_id = uint64_t(st.st_ino);
+    run.file_dev = uint64_t(st.st_dev);
+    run.in_long_line = false;
     changed = had;
   }
   const uint64_t want = std::min<uint64_t>(uint64_t(st.st_size) - run.offset, kMaxMetricsRead);
@@ -80,6 +83,10 @@ bool poll_run(RunMetrics& run) {
   // Complete lines only: a line still being written is read again next time.
   size_t start = 0;
   for (size_t nl; (nl = buf.find('\n', start)) != std::string::npos; start = nl + 1) {
+    if (run.in_long_line) {  // the end of a line counted bad when it began
+      run.in_long_line = false;
+      continue;
+    }
     if (nl - start > kMaxMetricsLine) {
       ++run.bad_lines;
       continue;
@@ -87,10 +94,20 @@ bool poll_run(RunMetrics& run) {
     if (nl > start) changed |= add_line(run, buf.substr(start, nl - start));
   }
   if (start == 0 && buf.size() >= kMaxMetricsRead) {  // one line longer than a whole read: skip it
-    ++run.bad_lines;
+    if (!run.in_long_line) ++run.bad_lines;
+    run.in_long_line = true;
     start = buf.size();
   }
   run.offset += start;
+  // Bounded: a very long run keeps every other point (the plots cannot show more anyway).
+  auto thin = [](auto& v) {
+    if (v.size() <= kMaxMetricsPoints) return;
+    size_t w = 0;
+    for (size_t i = 0; i < v.size(); i += 2) v[w++] = v[i];
+    v.resize(w);
+  };
+  thin(run.train);
+  thin(run.eval);
   return changed;
 }
 

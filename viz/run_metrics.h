@@ -26,13 +26,15 @@ struct RunMetrics {
   std::vector<Train> train;
   std::vector<Eval> eval;
   uint64_t offset = 0;                   // bytes of metrics.jsonl consumed (complete lines)
-  uint64_t file_id = 0;                  // inode: a replaced file starts over
+  uint64_t file_dev = 0, file_id = 0;    // device and inode: a replaced file starts over
+  bool in_long_line = false;             // skipping the rest of a line longer than one read
   int bad_lines = 0;                     // lines that were not a metrics object (skipped)
   std::string error;                     // why the last poll read nothing ("" when fine)
 };
 
 constexpr uint64_t kMaxMetricsRead = 8u << 20;  // bytes one poll reads at most (the rest: next poll)
 constexpr size_t kMaxMetricsLine = 1u << 20;    // a longer line is skipped as bad
+constexpr size_t kMaxMetricsPoints = 20000;     // per kind; beyond it every other point is dropped
 
 // Reads what was appended to DIR/metrics.jsonl. Returns true when points were added or the run
 // started over. Never throws: a missing or unreadable file sets error.

@@ -48,6 +48,14 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "\n";
     f << "evo_shown " << v.show_evolution << "\n";
     f << "training_shown " << v.show_training << "\n";
+    f << "compare " << (s.compare ? s.compare->checkpoint : std::string("-")) << "\n";
+    f << "compare_points " << v.compare_points << "\n";
+    f << "compare_collapsed";  // absolute positions collapsed in the comparison (it followed the actions)
+    if (s.compare)
+      for (int i = 0; i < s.compare->cur.length; ++i)
+        if (RowStatus(s.compare->cur.status[size_t(i)]) == RowStatus::Collapsed) f << " " << s.compare->offset + i;
+    f << "\n";
+    f << "compare_error " << (s.compare ? s.compare->error : std::string()) << "\n";
     for (const auto& r : v.runs)  // run DIR TRAIN_POINTS EVAL_POINTS BAD_LINES
       f << "run " << r.dir << " " << r.train.size() << " " << r.eval.size() << " " << r.bad_lines << "\n";
     f << "evo_pos " << v.evo_pos << "\n";

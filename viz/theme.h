@@ -1,5 +1,6 @@
 // The project's look: warm paper, dark ink, one oxidised-red accent for what matters most.
 #pragma once
+#include <cstddef>
 
 namespace wfc::viz {
 
@@ -19,6 +20,15 @@ inline Palette light_palette() {
 inline Palette dark_palette() {
   return {{0.106f, 0.102f, 0.098f, 1}, {0.910f, 0.890f, 0.855f, 1}, {0.58f, 0.56f, 0.53f, 1},
           {0.22f, 0.21f, 0.20f, 1},    {0.851f, 0.341f, 0.235f, 1}};
+}
+
+// Series colours (Okabe-Ito) for views that draw several tokens or runs at once: apart on dark and
+// light paper and for colour-blind readers. The accent stays reserved for collapses.
+inline Rgba series_colour(size_t i) {
+  static const Rgba k[] = {{0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.00f, 0.62f, 0.45f, 1},
+                           {0.94f, 0.89f, 0.26f, 1}, {0.80f, 0.47f, 0.65f, 1}, {0.84f, 0.37f, 0.00f, 1},
+                           {0.60f, 0.60f, 0.60f, 1}};
+  return k[i % 7];
 }
 
 void apply_imgui_theme(const Palette& p);  // ImGui colours and spacing from a palette

@@ -64,6 +64,7 @@ struct ViewState {
   bool show_effect = false;  // "What changed" (win_effect.cpp)
   bool show_evolution = false;  // "Row evolution" (win_evolution.cpp)
   bool show_training = false;   // "Training" (win_training.cpp)
+  int compare_points = 0;       // positions the comparison drew in the plot last frame (state dump)
   std::vector<RunMetrics> runs; // the runs it plots, re-read once a second
   double runs_polled_at = 0;
   std::string run_input;        // its "run directory" box

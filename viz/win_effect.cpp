@@ -11,10 +11,7 @@
 
 namespace wfc::viz {
 
-static std::string tok_text(const LabSnapshot& s, int32_t id) {
-  if (!s.vocab || id < 0 || size_t(id) >= s.vocab->size()) return "?";
-  return "'" + (*s.vocab)[size_t(id)] + "'";
-}
+static std::string tok_text(const LabSnapshot& s, int32_t id) { return "'" + token_piece(s, id) + "'"; }
 
 void draw_effect(ViewState& v) {
   if (!v.show_effect) return;
@@ -25,7 +22,7 @@ void draw_effect(ViewState& v) {
   v.remember("effect_window");
   const auto& s = *v.snap;
   const auto& e = s.effect;
-  if (e.pos < 0 || e.d_entropy.empty()) {
+  if (e.pos < 0 || e.d_entropy.empty() || e.kl.size() != e.d_entropy.size()) {
     ImGui::TextWrapped("Collapse a future row (click it in the plot): once the window has re-converged, this shows "
                        "how every other row responded.");
     ImGui::End();
@@ -105,7 +102,7 @@ void draw_effect(ViewState& v) {
   ImGui::InvisibleButton("##effect_bars", ImVec2(lm + W, 2 * H + 2 * th + 2));
   v.remember("effect_bars");
   if (ImGui::IsItemHovered()) {
-    const int i = int((ImGui::GetIO().MousePos.x - o.x - lm) / bw);
+    const int i = int(std::floor((ImGui::GetIO().MousePos.x - o.x - lm) / bw));
     if (i >= 0 && i < n)
       ImGui::SetTooltip("position %lld%s\nentropy %+.4f nats\nKL(before||after) %.4f nats", (long long)(e.first + i),
                         i < e.n_past ? " (past)" : responded(i) ? "" : " (set, not free)", e.d_entropy[size_t(i)],

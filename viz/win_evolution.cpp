@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 
 #include "viz/row_evolution.h"
@@ -20,29 +22,27 @@ void draw_evolution(ViewState& v) {
   ImGui::Begin("Row evolution", &v.show_evolution);
   v.remember("evolution_window");
   const auto& s = *v.snap;
-  if (v.evo_pos < 0) v.evo_pos = s.offset + s.cur.n_past;  // the first future row
-  int pos = int(v.evo_pos);
+  // -1 follows the first future row, whichever it is now; a typed or clicked position stays.
+  const int64_t followed = v.evo_pos < 0 ? s.offset + s.cur.n_past : v.evo_pos;
+  int pos = int(std::min<int64_t>(followed, INT32_MAX));
   ImGui::SetNextItemWidth(140);
   if (ImGui::InputInt("position", &pos)) v.evo_pos = std::max(0, pos);
   v.remember("evolution_pos");
   ImGui::SameLine();
   ImGui::TextDisabled("(or click a future cell in Spacetime)");
-  const RowEvolution ev = row_evolution(s.timeline, v.evo_pos);
+  const RowEvolution ev = row_evolution(s.timeline, followed);
   v.evo_points = int(ev.iterations.size());
   v.evo_tokens = int(ev.series.size());
   if (ev.iterations.empty()) {
     ImGui::TextWrapped("Position %lld has not been a future row in the iterations kept (a past row, or beyond the window).",
-                       (long long)v.evo_pos);
+                       (long long)followed);
     ImGui::End();
     return;
   }
   ImGui::TextDisabled("%zu iterations (%lld .. %lld): each token's probability while in the top %d",
                       ev.iterations.size(), (long long)ev.iterations.front(), (long long)ev.iterations.back(), s.cur.k);
 
-  // Okabe-Ito: tells six series apart on dark and light paper, and for colour-blind readers.
-  static const ImVec4 kSeries[] = {{0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.00f, 0.62f, 0.45f, 1},
-                                   {0.94f, 0.89f, 0.26f, 1}, {0.80f, 0.47f, 0.65f, 1}, {0.84f, 0.37f, 0.00f, 1},
-                                   {0.60f, 0.60f, 0.60f, 1}};
+  auto colour = [](size_t k) { const Rgba c = series_colour(k); return ImVec4(c.r, c.g, c.b, c.a); };
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled), grid = ImGui::GetColorU32(ImGuiCol_Border);
   const ImU32 accent = ImGui::ColorConvertFloat4ToU32(ImVec4(v.pal.accent.r, v.pal.accent.g, v.pal.accent.b, 1));
@@ -79,7 +79,7 @@ void draw_evolution(ViewState& v) {
     dl->AddText(ImVec2(x_of(ev.own_collapse) + 3, o.y), accent, "collapsed");
   }
   for (size_t k = 0; k < ev.series.size(); ++k) {
-    const ImU32 col = ImGui::ColorConvertFloat4ToU32(kSeries[std::min<size_t>(k, 6)]);
+    const ImU32 col = ImGui::ColorConvertFloat4ToU32(colour(k));
     const auto& p = ev.series[k].p;
     std::vector<ImVec2> run;  // a gap where the token left the top-k
     auto flush = [&] {
@@ -106,8 +106,7 @@ void draw_evolution(ViewState& v) {
     ImGui::Text("iteration %lld", (long long)ev.iterations[size_t(j)]);
     for (const auto& se : ev.series)
       if (!std::isnan(se.p[size_t(j)])) {
-        const std::string t = s.vocab && se.token >= 0 && size_t(se.token) < s.vocab->size() ? (*s.vocab)[size_t(se.token)] : "?";
-        ImGui::Text("  %5.3f  '%s'", se.p[size_t(j)], t.c_str());
+        ImGui::Text("  %5.3f  '%s'", se.p[size_t(j)], token_piece(s, se.token).c_str());
       }
     ImGui::EndTooltip();
   }
@@ -116,10 +115,10 @@ void draw_evolution(ViewState& v) {
   ImGui::BeginGroup();
   for (size_t k = 0; k < ev.series.size(); ++k) {
     const auto& se = ev.series[k];
-    const std::string t = s.vocab && se.token >= 0 && size_t(se.token) < s.vocab->size() ? (*s.vocab)[size_t(se.token)] : "?";
+    const std::string t = token_piece(s, se.token);
     const float last = se.p.back();
-    if (std::isnan(last)) ImGui::TextColored(kSeries[std::min<size_t>(k, 6)], "'%s'  (left top-k)", t.c_str());
-    else ImGui::TextColored(kSeries[std::min<size_t>(k, 6)], "'%s'  %.3f", t.c_str(), last);
+    if (std::isnan(last)) ImGui::TextColored(colour(k), "'%s'  (left top-k)", t.c_str());
+    else ImGui::TextColored(colour(k), "'%s'  %.3f", t.c_str(), last);
   }
   ImGui::EndGroup();
   ImGui::End();

@@ -19,7 +19,7 @@ void draw_open(ViewState& v) {
   static char buf[1024];
   if (v.open_path.empty() && v.snap) v.open_path = v.snap->checkpoint;
   if (std::strncmp(buf, v.open_path.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.open_path.c_str());
-  ImGui::SetNextItemWidth(-80);
+  ImGui::SetNextItemWidth(-160);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   // Focused and selected on opening: typing a path replaces the old one.
   const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
@@ -37,6 +37,18 @@ void draw_open(ViewState& v) {
     v.send(c);  // Recent gets the path once the snapshot shows it loaded (lab.cpp), not before
     v.show_open = false;
   }
+  v.remember("open_button");
+  ImGui::SameLine();
+  if (ImGui::Button("Compare") && open_loads(v.open_path)) {
+    // A second checkpoint beside this session: the same actions, its curve over the same positions.
+    LabCommand c;
+    c.kind = CmdKind::Compare;
+    c.text = v.open_path;
+    v.send(c);
+    v.show_open = false;
+  }
+  v.remember("compare_button");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("run this checkpoint beside the session on the same actions (e.g. the AR baseline)");
   ImGui::TextDisabled("a bad file shows its error in the Entropy window; the open session stays");
   if (!v.recent.empty()) {
     ImGui::Separator();

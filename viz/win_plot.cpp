@@ -9,11 +9,15 @@
 
 #include "viz/marks.h"
 #include "model/policies.h"
+#include "viz/compare_view.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
 
 std::string row_text(const ViewState& v, int row) { return guess_text(*v.snap, row); }
+
+// The comparison's colour (the second series colour, sky blue): apart from the ink curve and the accent.
+static const ImVec4 kCompareColour(series_colour(1).r, series_colour(1).g, series_colour(1).b, 1);
 
 void row_tooltip(ViewState& v, int row) {
   const auto& s = *v.snap;
@@ -37,6 +41,13 @@ void row_tooltip(ViewState& v, int row) {
       ImGui::Text("%5.1f%%  '%s'", 100 * p, token_piece(s, id).c_str());
     }
     ImGui::TextDisabled("click: collapse, pin or release");
+  }
+  if (const CompareRow cr = compare_row(s, s.offset + row); cr.present) {  // the comparison, same position
+    ImGui::Separator();
+    ImGui::TextColored(kCompareColour, "%s: entropy %.3f %s", cr.next_token ? "baseline's next token" : "comparison",
+                       to_units(std::max(0.0f, cr.entropy), v.units), v.units == Units::Options ? "options" : units_name(v.units));
+    for (size_t j = 0; j < cr.top.size() && j < 5; ++j)
+      ImGui::TextColored(kCompareColour, "%5.1f%%  '%s'", 100 * cr.top[j].second, token_piece(s, cr.top[j].first).c_str());
   }
   ImGui::EndTooltip();
 }
@@ -123,6 +134,34 @@ void draw_plot(ViewState& v) {
   const float px = ImGui::GetFontSize();
   for (const auto& t : plot_texts(sc, px, px))
     dl->AddText(ImVec2(origin.x + t.x, origin.y + t.y), t.accent ? accent : muted, t.text.c_str());
+
+  // The comparison over the same positions: its curve (an AR baseline: one marker, its next token).
+  if (s.compare && s.compare->loaded) {
+    const ImU32 cc = ImGui::ColorConvertFloat4ToU32(kCompareColour);
+    std::vector<ImVec2> pts;
+    int shown = 0;
+    for (int k = 0; k < sc.rows(); ++k) {
+      const CompareRow cr = compare_row(s, s.offset + r0 + k);
+      if (!cr.present) {
+        if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), cc, 0, 1.6f);
+        pts.clear();
+        continue;
+      }
+      const float e = float(to_units(std::max(0.0f, cr.entropy), v.units));
+      const ImVec2 at(origin.x + sc.x_of(float(k)), origin.y + sc.y_of(e));
+      pts.push_back(at);
+      dl->AddRectFilled(ImVec2(at.x - 3, at.y - 3), ImVec2(at.x + 3, at.y + 3), cc);
+      ++shown;
+    }
+    if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), cc, 0, 1.6f);
+    const std::string name = s.compare->checkpoint.substr(s.compare->checkpoint.find_last_of('/') + 1);
+    const std::string legend = "blue: " + name + (is_ar(*s.compare) ? " (AR baseline: its next-token entropy)" : "") +
+                               (s.compare->error.empty() ? "" : "  - " + s.compare->error);
+    dl->AddText(ImVec2(origin.x + sc.w - ImGui::CalcTextSize(legend.c_str()).x - 8, origin.y + 4), cc, legend.c_str());
+    v.compare_points = shown;
+  } else {
+    v.compare_points = 0;
+  }
 
   // What the active policy would collapse next: the policy itself (plain data in) on the rows shown.
   v.preview_rows.clear();

@@ -12,6 +12,12 @@ void draw_menu(ViewState& v) {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open checkpoint...", "Ctrl+O")) v.show_open = true;
     if (ImGui::MenuItem("Open run (training, live)...", "F5")) v.show_training = true;
+    if (ImGui::MenuItem("Compare with a checkpoint...")) v.show_open = true;
+    if (ImGui::MenuItem("Stop comparing", nullptr, false, v.snap && v.snap->compare)) {
+      LabCommand c;
+      c.kind = CmdKind::Compare;
+      v.send(c);
+    }
     if (ImGui::BeginMenu("Recent", !v.recent.empty())) {
       for (const auto& r : v.recent)
         if (ImGui::MenuItem(r.c_str())) {

@@ -101,13 +101,12 @@ void draw_training(ViewState& v) {
   if (ImGui::Button("Add run") && !v.run_input.empty()) add_run(v, v.run_input);
   v.remember("add_run");
 
-  static const ImVec4 kRun[] = {{0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.00f, 0.62f, 0.45f, 1},
-                                {0.80f, 0.47f, 0.65f, 1}, {0.94f, 0.89f, 0.26f, 1}, {0.84f, 0.37f, 0.00f, 1}};
+  auto colour = [](size_t k) { const Rgba c = series_colour(k); return ImVec4(c.r, c.g, c.b, c.a); };
   int remove = -1;
   for (size_t i = 0; i < v.runs.size(); ++i) {
     const auto& r = v.runs[i];
     ImGui::PushID(int(i));
-    ImGui::TextColored(kRun[i % 6], "%s", r.dir.c_str());
+    ImGui::TextColored(colour(i), "%s", r.dir.c_str());
     ImGui::SameLine();
     if (!r.error.empty()) ImGui::TextDisabled("(%s)", r.error.c_str());
     else
@@ -130,7 +129,7 @@ void draw_training(ViewState& v) {
   std::vector<Series> loss, ff, ent, tps;
   for (size_t i = 0; i < v.runs.size(); ++i) {
     const auto& r = v.runs[i];
-    const ImU32 col = ImGui::ColorConvertFloat4ToU32(kRun[i % 6]);
+    const ImU32 col = ImGui::ColorConvertFloat4ToU32(colour(i));
     Series a{{}, {}, col}, b{{}, {}, col}, c{{}, {}, col}, d{{}, {}, col};
     for (const auto& t : r.train) {
       a.x.push_back(double(t.step)), a.y.push_back(t.future_nll);

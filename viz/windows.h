@@ -16,10 +16,10 @@ void draw_help(ViewState& v);
 void draw_open(ViewState& v);
 void draw_status(ViewState& v);
 void draw_export(ViewState& v);
-void draw_effect(ViewState& v);
-void draw_evolution(ViewState& v);
+void draw_effect(ViewState& v);                       // what the last collapse changed (LabSnapshot::effect)
+void draw_evolution(ViewState& v);                    // one row's top tokens across iterations (viz/row_evolution.h)
 void draw_training(ViewState& v);                     // runs' metrics.jsonl, live (viz/run_metrics.h)
-void add_run(ViewState& v, const std::string& dir);   // plot this run too (and show the window)  // one row's top tokens across iterations (viz/row_evolution.h)  // what the last collapse changed (LabSnapshot::effect)
+void add_run(ViewState& v, const std::string& dir);   // plot this run too (and show the window)
 void run_exports(ViewState& v);  // after the frame: writes what draw_export asked for
 void save_data(ViewState& v);    // the window now as CSV + JSON with token text (viz/data_out.h)
 void handle_shortcuts(ViewState& v);
