@@ -414,20 +414,26 @@ void LabSession::finish_effect(int iterations) {
   const int64_t lo = std::max(b.offset, off), hi = std::min(b.offset + lb, off + la);  // positions in both
   if (hi <= lo) return;
   const int64_t n = hi - lo;
-  auto pb = b.p.narrow(0, lo - b.offset, n).to(torch::kCPU, torch::kFloat64);            // [n,V] before
-  auto pa = engine_->probs().narrow(0, lo - off, n).to(torch::kCPU, torch::kFloat64);    // [n,V] after
+  const int np = int(std::clamp<int64_t>(b.offset + b.n_past - lo, 0, n));
+  // Pinned past rows are one-hot before and after: their change is 0 without computing it. Only
+  // the rows that can change go through the V-wide work (16 of 128 rows in the bundled window).
+  const int64_t k0 = settings_.engine.pin_past ? np : 0, m = n - k0;
+  auto pb = b.p.narrow(0, lo - b.offset + k0, m).to(torch::kCPU, torch::kFloat64);            // [m,V] before
+  auto pa = engine_->probs().narrow(0, lo - off + k0, m).to(torch::kCPU, torch::kFloat64);    // [m,V] after
   auto logb = pb.clamp_min(1e-30).log(), loga = pa.clamp_min(1e-30).log();
-  auto dH = ((pb * logb).sum(-1) - (pa * loga).sum(-1)).to(torch::kFloat32).contiguous();  // [n] H_after - H_before
-  auto kl = (pb * (logb - loga)).sum(-1).clamp_min(0).to(torch::kFloat32).contiguous();     // [n]
+  auto dH = ((pb * logb).sum(-1) - (pa * loga).sum(-1)).to(torch::kFloat32).contiguous();  // [m] H_after - H_before
+  auto kl = (pb * (logb - loga)).sum(-1).clamp_min(0).to(torch::kFloat32).contiguous();     // [m]
   auto mb = pb.max(-1), ma = pa.max(-1);
   auto ib = std::get<1>(mb).to(torch::kInt).contiguous(), ia = std::get<1>(ma).to(torch::kInt).contiguous();
   auto vb = std::get<0>(mb).to(torch::kFloat32).contiguous(), va = std::get<0>(ma).to(torch::kFloat32).contiguous();
   viz::CollapseEffect e;
   e.pos = b.pos;
   e.first = lo;
-  e.n_past = int(std::clamp<int64_t>(b.offset + b.n_past - lo, 0, n));
-  e.d_entropy.assign(dH.data_ptr<float>(), dH.data_ptr<float>() + n);
-  e.kl.assign(kl.data_ptr<float>(), kl.data_ptr<float>() + n);
+  e.n_past = np;
+  e.d_entropy.assign(size_t(k0), 0.0f);
+  e.kl.assign(size_t(k0), 0.0f);
+  e.d_entropy.insert(e.d_entropy.end(), dH.data_ptr<float>(), dH.data_ptr<float>() + m);
+  e.kl.insert(e.kl.end(), kl.data_ptr<float>(), kl.data_ptr<float>() + m);
   e.iterations = iterations;
   const auto& st = engine_->status();
   e.free_rows.assign(size_t(n), 0);
@@ -437,8 +443,9 @@ void LabSession::finish_effect(int iterations) {
     const bool set = std::find(b.set.begin(), b.set.end(), lo + j) != b.set.end();
     e.free_rows[size_t(j)] = st[size_t(lo + j - off)] == RowStatus::Free && !set;
     if (!e.free_rows[size_t(j)]) continue;
-    const int32_t before = ib.data_ptr<int32_t>()[j], after = ia.data_ptr<int32_t>()[j];
-    if (before != after) e.changed.push_back({lo + j, before, after, vb.data_ptr<float>()[j], va.data_ptr<float>()[j]});
+    const int64_t t = j - k0;  // row in the computed tensors
+    const int32_t before = ib.data_ptr<int32_t>()[t], after = ia.data_ptr<int32_t>()[t];
+    if (before != after) e.changed.push_back({lo + j, before, after, vb.data_ptr<float>()[t], va.data_ptr<float>()[t]});
   }
   view_.effect = std::move(e);
 }
