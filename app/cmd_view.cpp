@@ -57,10 +57,21 @@ static int run_view(const cli::Args& a) {
   std::tie(lo.width, lo.height) = a.size("size", {320, 16384}, {240, 16384});
   lo.all_windows = a.on("all-windows");
   if (a.given("run")) {  // a directory; its metrics.jsonl may not exist yet (a run starting)
+    const std::string d = a.str("run");
     std::error_code ec;
-    if (!std::filesystem::is_directory(a.str("run"), ec))
-      throw InputError("option --run: " + a.str("run") + ": not a directory (a training run's --out)");
-    lo.runs.push_back(a.str("run"));
+    if (d.empty()) throw InputError("option --run: expected a run directory, got an empty string");
+    if (!std::filesystem::exists(d, ec)) throw InputError("option --run: " + d + ": does not exist");
+    if (!std::filesystem::is_directory(d, ec))
+      throw InputError("option --run: " + d + ": not a directory (a training run's --out)");
+    lo.runs.push_back(d);
+  }
+  if (a.given("compare")) {  // checked before the display, like the session's own checkpoint
+    if (a.str("compare").empty()) throw InputError("option --compare: expected a checkpoint file, got an empty string");
+    try {
+      (void)load_checkpoint(a.str("compare"));
+    } catch (const InputError& e) {
+      throw InputError(std::string("option --compare: ") + e.what());
+    }
   }
   // No display is the user's setup, not an internal error: one line, before the worker starts.
   glfwSetErrorCallback([](int, const char*) {});
@@ -69,8 +80,7 @@ static int run_view(const cli::Args& a) {
                      (std::getenv("DISPLAY") ? "'" + std::string(std::getenv("DISPLAY")) + "'" : "not set") +
                      "); run it under xvfb-run -a, or use wfc export, which needs none");
   LabWorker worker(wo);
-  if (a.given("compare")) {  // a second checkpoint beside the session: checked here, run by the worker
-    (void)load_checkpoint(a.str("compare"));
+  if (a.given("compare")) {  // a second checkpoint beside the session (checked above), run by the worker
     viz::LabCommand c;
     c.kind = viz::CmdKind::Compare;
     c.text = a.str("compare");

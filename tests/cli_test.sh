@@ -65,6 +65,13 @@ for j in lines:
     assert len(j["topk_text"]) == len(j["topk_ids"]) == j["length"] * j["k"]
 assert any(t.strip() for t in lines[0]["argmax_text"][: lines[0]["n_past"]])  # the prompt's words
 PY
+# The lab's new inputs are checked before any window (and before the display): one line, exit 2.
+expect_rc 2 "view --run on a missing directory" -- env DISPLAY= "$WFC" view --run "$WORK/no-such-run"
+expect_contains "$ERR" "option --run: $WORK/no-such-run: does not exist" "the option and the path are named"
+one_line "$ERR" "view --run missing"
+expect_rc 2 "view --compare on a file that is not a checkpoint" -- env DISPLAY= "$WFC" view --compare "$WORK/bad.safetensors"
+expect_contains "$ERR" "option --compare: $WORK/bad.safetensors" "the option and the file are named"
+one_line "$ERR" "view --compare bad"
 expect_rc 2 "view with an unknown policy fails before any window" -- "$WFC" view --policy nope
 expect_contains "$ERR" "unknown policy 'nope'" "the unknown policy is named"
 one_line "$ERR" "unknown policy"

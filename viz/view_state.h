@@ -62,6 +62,19 @@ struct ViewState {
   // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.
   bool show_export = false;
   bool show_effect = false;  // "What changed" (win_effect.cpp)
+  // F3/F4/F5: a hidden window opens; one behind others comes to the front; the one in front closes.
+  // front_* says the window was focused last frame; raise_* asks it to take the focus.
+  bool front_effect = false, front_evolution = false, front_training = false;
+  bool raise_effect = false, raise_evolution = false, raise_training = false;
+  void raise_or_close(bool& shown, bool front) {
+    bool& raise = &shown == &show_effect ? raise_effect : &shown == &show_evolution ? raise_evolution : raise_training;
+    if (shown && front) {
+      shown = false;
+    } else {
+      shown = true;
+      raise = true;
+    }
+  }
   bool show_evolution = false;  // "Row evolution" (win_evolution.cpp)
   bool show_training = false;   // "Training" (win_training.cpp)
   int compare_points = 0;       // positions the comparison drew in the plot last frame (state dump)

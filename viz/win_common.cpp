@@ -61,9 +61,9 @@ void handle_shortcuts(ViewState& v) {
     const bool ctrl = k.mods & GLFW_MOD_CONTROL, shift = k.mods & GLFW_MOD_SHIFT;
     if (k.key == GLFW_KEY_F12) v.dump_requested = true;
     else if (k.key == GLFW_KEY_F1 && !k.repeat) v.show_help = !v.show_help;
-    else if (k.key == GLFW_KEY_F3 && !k.repeat) v.show_effect = !v.show_effect;
-    else if (k.key == GLFW_KEY_F4 && !k.repeat) v.show_evolution = !v.show_evolution;
-    else if (k.key == GLFW_KEY_F5 && !k.repeat) v.show_training = !v.show_training;
+    else if (k.key == GLFW_KEY_F3 && !k.repeat) v.raise_or_close(v.show_effect, v.front_effect);
+    else if (k.key == GLFW_KEY_F4 && !k.repeat) v.raise_or_close(v.show_evolution, v.front_evolution);
+    else if (k.key == GLFW_KEY_F5 && !k.repeat) v.raise_or_close(v.show_training, v.front_training);
     else if (ctrl && k.key == GLFW_KEY_O) v.show_open = true;
     else if (ctrl && k.key == GLFW_KEY_Q) v.quit = true;
     else if (ctrl && k.key == GLFW_KEY_E) v.show_export = true;

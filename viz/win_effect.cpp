@@ -18,7 +18,10 @@ void draw_effect(ViewState& v) {
   ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 120, ImGui::GetMainViewport()->Pos.y + 140),
                           ImGuiCond_FirstUseEver);
+  if (v.raise_effect) ImGui::SetNextWindowFocus();
+  v.raise_effect = false;
   ImGui::Begin("What changed", &v.show_effect);
+  v.front_effect = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   v.remember("effect_window");
   const auto& s = *v.snap;
   const auto& e = s.effect;

@@ -19,11 +19,16 @@ void draw_evolution(ViewState& v) {
   ImGui::SetNextWindowSize(ImVec2(600, 400), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 300, ImGui::GetMainViewport()->Pos.y + 120),
                           ImGuiCond_FirstUseEver);
+  if (v.raise_evolution) ImGui::SetNextWindowFocus();
+  v.raise_evolution = false;
   ImGui::Begin("Row evolution", &v.show_evolution);
+  v.front_evolution = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   v.remember("evolution_window");
   const auto& s = *v.snap;
-  // -1 follows the first future row, whichever it is now; a typed or clicked position stays.
-  const int64_t followed = v.evo_pos < 0 ? s.offset + s.cur.n_past : v.evo_pos;
+  // -1 follows the third future row, whichever it is now (the first reads out from the past
+  // alone under the held and block masks, so it never moves); a typed or clicked position stays.
+  const int64_t followed = v.evo_pos < 0 ? s.offset + s.cur.n_past + std::min(2, std::max(0, s.cur.length - s.cur.n_past - 1))
+                                         : v.evo_pos;
   int pos = int(std::min<int64_t>(followed, INT32_MAX));
   ImGui::SetNextItemWidth(140);
   if (ImGui::InputInt("position", &pos)) v.evo_pos = std::max(0, pos);
@@ -39,7 +44,7 @@ void draw_evolution(ViewState& v) {
     ImGui::End();
     return;
   }
-  ImGui::TextDisabled("%zu iterations (%lld .. %lld): each token's probability while in the top %d",
+  ImGui::TextDisabled("%zu iterations (%lld .. %lld): its top 5 now and earlier leaders, while in its top %d; grey lines: collapses elsewhere",
                       ev.iterations.size(), (long long)ev.iterations.front(), (long long)ev.iterations.back(), s.cur.k);
 
   auto colour = [](size_t k) { const Rgba c = series_colour(k); return ImVec4(c.r, c.g, c.b, c.a); };

@@ -150,11 +150,15 @@ void draw_plot(ViewState& v) {
       const float e = float(to_units(std::max(0.0f, cr.entropy), v.units));
       const ImVec2 at(origin.x + sc.x_of(float(k)), origin.y + sc.y_of(e));
       pts.push_back(at);
-      dl->AddRectFilled(ImVec2(at.x - 3, at.y - 3), ImVec2(at.x + 3, at.y + 3), cc);
+      const float r = cr.next_token ? 6.0f : 3.0f;  // an AR baseline's one point must not hide under the marker
+      dl->AddRectFilled(ImVec2(at.x - r, at.y - r), ImVec2(at.x + r, at.y + r), cc);
       ++shown;
     }
     if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), cc, 0, 1.6f);
-    const std::string name = s.compare->checkpoint.substr(s.compare->checkpoint.find_last_of('/') + 1);
+    // The file and its directory: a run's checkpoint is always ckpt.safetensors.
+    const std::string& path = s.compare->checkpoint;
+    const size_t cut = path.find_last_of('/'), dir = cut == std::string::npos || cut == 0 ? std::string::npos : path.find_last_of('/', cut - 1);
+    const std::string name = dir == std::string::npos ? path : path.substr(dir + 1);
     const std::string legend = "blue: " + name + (is_ar(*s.compare) ? " (AR baseline: its next-token entropy)" : "") +
                                (s.compare->error.empty() ? "" : "  - " + s.compare->error);
     dl->AddText(ImVec2(origin.x + sc.w - ImGui::CalcTextSize(legend.c_str()).x - 8, origin.y + 4), cc, legend.c_str());

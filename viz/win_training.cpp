@@ -37,6 +37,7 @@ void line_plot(const char* title, const std::vector<Series>& ss, ImVec2 size, co
   const float lm = 52, top = o.y + th + 2, W = std::max(40.0f, size.x - lm - 6), H = std::max(30.0f, size.y - 2 * th - 8);
   dl->AddRect(ImVec2(o.x + lm, top), ImVec2(o.x + lm + W, top + H), grid);
   if (x0 <= x1) {
+    const double lo = y0, hi = y1;  // labelled: the data's own range, not the padded one
     if (y1 - y0 < 1e-9) y0 -= 0.5, y1 += 0.5;
     if (x1 - x0 < 1e-9) x0 -= 0.5, x1 += 0.5;
     const double pad = 0.05 * (y1 - y0);
@@ -53,10 +54,10 @@ void line_plot(const char* title, const std::vector<Series>& ss, ImVec2 size, co
         if (pts.size() < 40) dl->AddCircleFilled(p, 2.5f, s.col);
     }
     char b[64];
-    std::snprintf(b, sizeof b, "%.4g", y1);
-    dl->AddText(ImVec2(o.x, top), muted, b);
-    std::snprintf(b, sizeof b, "%.4g", y0);
-    dl->AddText(ImVec2(o.x, top + H - th), muted, b);
+    std::snprintf(b, sizeof b, "%.4g", hi);
+    dl->AddText(ImVec2(o.x, P(x0, hi).y - th / 2), muted, b);
+    std::snprintf(b, sizeof b, "%.4g", lo);
+    dl->AddText(ImVec2(o.x, P(x0, lo).y - th / 2), muted, b);
     std::snprintf(b, sizeof b, "%.0f", x0);
     dl->AddText(ImVec2(o.x + lm, top + H + 2), muted, b);
     std::snprintf(b, sizeof b, "%.0f %s", x1, xlabel);
@@ -90,7 +91,10 @@ void draw_training(ViewState& v) {
   ImGui::SetNextWindowSize(ImVec2(860, 560), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 80, ImGui::GetMainViewport()->Pos.y + 60),
                           ImGuiCond_FirstUseEver);
+  if (v.raise_training) ImGui::SetNextWindowFocus();
+  v.raise_training = false;
   ImGui::Begin("Training", &v.show_training);
+  v.front_training = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   v.remember("training_window");
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", v.run_input.c_str());
@@ -149,7 +153,7 @@ void draw_training(ViewState& v) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  line_plot("entropy by distance (latest eval, nats)", ent, cell, "d");
+  line_plot("entropy by distance (latest WFC eval, nats)", ent, cell, "d");
   line_plot("tokens/s", tps, cell, "step");
   ImGui::EndGroup();
   v.remember("training_plots");
