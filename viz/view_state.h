@@ -66,8 +66,7 @@ struct ViewState {
   // front_* says the window was focused last frame; raise_* asks it to take the focus.
   bool front_effect = false, front_evolution = false, front_training = false;
   bool raise_effect = false, raise_evolution = false, raise_training = false;
-  void raise_or_close(bool& shown, bool front) {
-    bool& raise = &shown == &show_effect ? raise_effect : &shown == &show_evolution ? raise_evolution : raise_training;
+  static void raise_or_close(bool& shown, bool front, bool& raise) {
     if (shown && front) {
       shown = false;
     } else {

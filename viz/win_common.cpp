@@ -10,6 +10,17 @@ namespace wfc::viz {
 
 constexpr float kStatusBar = 30.0f;
 
+void begin_tool_window(ViewState& v, const char* title, bool& shown, bool& raise, bool& front, float w, float h,
+                       float dx, float dy) {
+  const ImVec2 o = ImGui::GetMainViewport()->Pos;
+  ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(o.x + dx, o.y + dy), ImGuiCond_FirstUseEver);
+  if (raise) ImGui::SetNextWindowFocus();
+  raise = false;
+  ImGui::Begin(title, &shown);
+  front = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+}
+
 void place_window(ViewState& v, float x, float y, float w, float h) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   // Below the menu bar: WorkPos only accounts for it from the second frame on.
@@ -61,9 +72,9 @@ void handle_shortcuts(ViewState& v) {
     const bool ctrl = k.mods & GLFW_MOD_CONTROL, shift = k.mods & GLFW_MOD_SHIFT;
     if (k.key == GLFW_KEY_F12) v.dump_requested = true;
     else if (k.key == GLFW_KEY_F1 && !k.repeat) v.show_help = !v.show_help;
-    else if (k.key == GLFW_KEY_F3 && !k.repeat) v.raise_or_close(v.show_effect, v.front_effect);
-    else if (k.key == GLFW_KEY_F4 && !k.repeat) v.raise_or_close(v.show_evolution, v.front_evolution);
-    else if (k.key == GLFW_KEY_F5 && !k.repeat) v.raise_or_close(v.show_training, v.front_training);
+    else if (k.key == GLFW_KEY_F3 && !k.repeat) v.raise_or_close(v.show_effect, v.front_effect, v.raise_effect);
+    else if (k.key == GLFW_KEY_F4 && !k.repeat) v.raise_or_close(v.show_evolution, v.front_evolution, v.raise_evolution);
+    else if (k.key == GLFW_KEY_F5 && !k.repeat) v.raise_or_close(v.show_training, v.front_training, v.raise_training);
     else if (ctrl && k.key == GLFW_KEY_O) v.show_open = true;
     else if (ctrl && k.key == GLFW_KEY_Q) v.quit = true;
     else if (ctrl && k.key == GLFW_KEY_E) v.show_export = true;

@@ -15,13 +15,7 @@ static std::string tok_text(const LabSnapshot& s, int32_t id) { return "'" + tok
 
 void draw_effect(ViewState& v) {
   if (!v.show_effect) return;
-  ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 120, ImGui::GetMainViewport()->Pos.y + 140),
-                          ImGuiCond_FirstUseEver);
-  if (v.raise_effect) ImGui::SetNextWindowFocus();
-  v.raise_effect = false;
-  ImGui::Begin("What changed", &v.show_effect);
-  v.front_effect = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  begin_tool_window(v, "What changed", v.show_effect, v.raise_effect, v.front_effect, 620, 440, 120, 140);
   v.remember("effect_window");
   const auto& s = *v.snap;
   const auto& e = s.effect;

@@ -16,13 +16,7 @@ namespace wfc::viz {
 
 void draw_evolution(ViewState& v) {
   if (!v.show_evolution) return;
-  ImGui::SetNextWindowSize(ImVec2(600, 400), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 300, ImGui::GetMainViewport()->Pos.y + 120),
-                          ImGuiCond_FirstUseEver);
-  if (v.raise_evolution) ImGui::SetNextWindowFocus();
-  v.raise_evolution = false;
-  ImGui::Begin("Row evolution", &v.show_evolution);
-  v.front_evolution = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  begin_tool_window(v, "Row evolution", v.show_evolution, v.raise_evolution, v.front_evolution, 600, 400, 300, 120);
   v.remember("evolution_window");
   const auto& s = *v.snap;
   // -1 follows the third future row, whichever it is now (the first reads out from the past

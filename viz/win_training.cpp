@@ -88,13 +88,7 @@ void draw_training(ViewState& v) {
     for (auto& r : v.runs) poll_run(r);
     v.runs_polled_at = now;
   }
-  ImGui::SetNextWindowSize(ImVec2(860, 560), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Pos.x + 80, ImGui::GetMainViewport()->Pos.y + 60),
-                          ImGuiCond_FirstUseEver);
-  if (v.raise_training) ImGui::SetNextWindowFocus();
-  v.raise_training = false;
-  ImGui::Begin("Training", &v.show_training);
-  v.front_training = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  begin_tool_window(v, "Training", v.show_training, v.raise_training, v.front_training, 860, 560, 80, 60);
   v.remember("training_window");
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", v.run_input.c_str());

@@ -28,6 +28,10 @@ void handle_shortcuts(ViewState& v);
 void row_tooltip(ViewState& v, int row);          // token, top-k, entropy, update of a window row
 void open_collapse_popup(ViewState& v, int row);  // the popup a click on a future row opens
 void draw_collapse_popup(ViewState& v);
+// A floating window opened on demand (What changed, Row evolution, Training): its first size and
+// place, the F-key's raise request, and whether it is in front (ViewState::raise_or_close).
+void begin_tool_window(ViewState& v, const char* title, bool& shown, bool& raise, bool& front, float w, float h,
+                       float dx, float dy);
 void place_window(ViewState& v, float x, float y, float w, float h);  // fractions of the work area
 void undo(ViewState& v);
 void redo(ViewState& v);
