@@ -275,8 +275,8 @@ else bad "no Training window after F5"; fi
 # 11. A comparison: the same checkpoint again (any checkpoint compares; the AR baseline is the
 #     usual one) from File > Compare (the Open window's Compare button); it follows the actions.
 xdotool key ctrl+o; sleep 0.6; dump
-read -r BX BY <<<"$(rect_centre open_path)"
-click "$BX" "$BY"; xdotool key ctrl+a; xdotool type --delay 10 "$CKPT"; sleep 0.3; dump
+# The path box has the focus and its text selected on opening: typing replaces it (as in step 6).
+xdotool key ctrl+a; xdotool type --delay 20 "$CKPT"; sleep 0.3; dump
 read -r BX BY <<<"$(rect_centre compare_button)"
 if [ -n "$BX" ]; then
   click "$BX" "$BY"
