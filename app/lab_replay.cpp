@@ -41,6 +41,7 @@ void replay(LabSession& session, const ScriptAction& a) {
     case ScriptAction::Pin: c.kind = CmdKind::Pin; c.pos = a.n; return session.handle(c);
     case ScriptAction::Release: c.kind = CmdKind::Release; c.pos = a.n; return session.handle(c);
     case ScriptAction::Mint: c.kind = CmdKind::Mint; return session.handle(c);
+    case ScriptAction::Edit: c.kind = CmdKind::EditPast; c.pos = a.n; c.token = a.token; return session.handle(c);
   }
 }
 

@@ -183,21 +183,29 @@ void LabSession::reset(const std::string& prompt, const std::string& label) {
 }
 
 void LabSession::capture_before() {
-  before_ = {engine_->probs().clone(), engine_->offset(), engine_->n_past(), -1, {}};
+  before_ = {engine_->probs().clone(), engine_->offset(), engine_->n_past(), -1, {}, false};
 }
 
-void LabSession::note_collapse(int64_t pos, bool capture) {
-  if (pending_event_ != viz::TimelineRow::Collapse) {  // the ghost is the curve before this action
+void LabSession::note_collapse(int64_t pos, bool capture, bool edit) {
+  const bool first = pending_event_ != viz::TimelineRow::Collapse && pending_event_ != viz::TimelineRow::Edit;
+  if (first) {  // the ghost is the curve before this action
     view_.ghost = view_.cur.entropy;
     view_.ghost_offset = engine_->offset();
     view_.ghost_n_past = view_.cur.n_past;
     if (capture) capture_before();
   }
-  if (before_.p.defined() && before_.pos < 0) before_.pos = pos;
+  if (before_.p.defined() && before_.pos < 0) {
+    before_.pos = pos;
+    before_.edit = edit;
+  }
+  before_.edit = before_.edit && edit;  // "past edited" only when every change it measures was an edit
   if (before_.p.defined()) before_.set.push_back(pos);
-  view_.last_collapse = pos;
-  pending_event_ = viz::TimelineRow::Collapse;
-  pending_event_pos_ = pos;
+  if (!edit) view_.last_collapse = pos;  // the plot's accent ring marks collapses, not the past
+  // One event per iteration: an edit shows as an edit unless a collapse shares the iteration (the
+  // collapse's position then stays the event's).
+  const bool collapse_pending = !first && pending_event_ == viz::TimelineRow::Collapse;
+  if (!(edit && collapse_pending)) pending_event_pos_ = pos;
+  pending_event_ = edit && !collapse_pending ? viz::TimelineRow::Edit : viz::TimelineRow::Collapse;
 }
 
 // A full collapse at an absolute position; returns its label. With auto-mint (the lab), a
@@ -363,6 +371,33 @@ void LabSession::dispatch(const LabCommand& c) {
       start_converge(c.id);
       break;
     }
+    case CmdKind::EditPast: {
+      // A counterfactual past: the rows take the new tokens, the future re-converges from where it
+      // is, and What changed measures the response like a collapse's.
+      const std::vector<int> ids = c.token >= 0 ? std::vector<int>{c.token} : ck_.tok->encode(c.text);
+      if (ids.empty()) throw InputError("edit: '" + c.text + "' holds no token");
+      for (size_t i = 0; i < ids.size(); ++i) {  // all, before any change
+        engine_->past_row(c.pos + int64_t(i), "edit");
+        if (ids[i] >= engine_->vocab())
+          throw InputError("edit: token " + std::to_string(ids[i]) + " is outside the vocabulary");
+      }
+      begin("edit");
+      std::string was, now;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const int64_t pos = c.pos + int64_t(i);
+        note_collapse(pos, /*capture=*/true, /*edit=*/true);
+        was += (i ? " " : "") + text(engine_->edit_past(engine_->past_row(pos, "edit"), ids[i]));
+        now += (i ? " " : "") + text(ids[i]);
+        ScriptAction a = action(ScriptAction::Edit, pos);
+        a.token = ids[i];
+        record(a);
+      }
+      const int64_t last = c.pos + int64_t(ids.size()) - 1;
+      history_.set_label(history_.current(), "edit " + std::to_string(c.pos) +
+                                                 (last > c.pos ? ".." + std::to_string(last) : "") + " " + was + " -> " + now);
+      start_converge(c.id);
+      break;
+    }
     case CmdKind::Goto:
       goto_step(c.node);
       done_id_ = c.id;
@@ -428,6 +463,7 @@ void LabSession::finish_effect(int iterations) {
   auto vb = std::get<0>(mb).to(torch::kFloat32).contiguous(), va = std::get<0>(ma).to(torch::kFloat32).contiguous();
   viz::CollapseEffect e;
   e.pos = b.pos;
+  e.edit = b.edit;
   e.first = lo;
   e.n_past = np;
   e.d_entropy.assign(size_t(k0), 0.0f);

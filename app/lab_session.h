@@ -58,7 +58,8 @@ class LabSession {
   void begin(const std::string& label, bool fresh = false);  // a new history step (a branch mid-history)
   void save_current();
   void record(const viz::ScriptAction& a) { history_.cur().actions.push_back(a); }
-  void note_collapse(int64_t pos, bool capture = true);  // ghost, last collapse, the timeline's event
+  // Ghost, last collapse, the timeline's event, What changed's capture; edit: a past edit, not a collapse.
+  void note_collapse(int64_t pos, bool capture = true, bool edit = false);
   void capture_before();                 // the window before an action's collapses (for its effect)
   void finish_effect(int iterations);    // the re-convergence ended: what the collapse changed
   std::string collapse_at(int64_t pos, Pick pick, int token);
@@ -88,6 +89,7 @@ class LabSession {
     int n_past = 0;
     int64_t pos = -1;                    // the first collapse's absolute position
     std::vector<int64_t> set;            // every position the action collapsed (not responses)
+    bool edit = false;                   // the action edited the past (a counterfactual)
   } before_;
   viz::TimelineRow::Event pending_event_ = viz::TimelineRow::None;
   int64_t pending_event_pos_ = -1;

@@ -147,6 +147,11 @@ std::vector<ScriptAction> parse_script(const std::string& text, const std::strin
     } else if (cmd == "mint") {
       want(0, 0);
       a.kind = ScriptAction::Mint;
+    } else if (cmd == "edit") {
+      want(2, 2);
+      a.kind = ScriptAction::Edit;
+      a.n = L.integer(w[1], "edit position", 0, INT64_MAX);
+      a.token = int(L.integer(w[2], "token", 0, 1 << 30));
     } else if (cmd == "frame") {
       want(0, 0);
       a.kind = ScriptAction::Frame;
@@ -184,6 +189,7 @@ std::string format_action(const ScriptAction& a) {
     case ScriptAction::Pin: return "pin " + std::to_string(a.n);
     case ScriptAction::Release: return "release " + std::to_string(a.n);
     case ScriptAction::Mint: return "mint";
+    case ScriptAction::Edit: return "edit " + std::to_string(a.n) + " " + std::to_string(a.token);
     case ScriptAction::Frame: return "frame";
   }
   return "";

@@ -17,6 +17,7 @@
 //   collapse-next                    one collapse by the policy
 //   pin POS | release POS
 //   mint                             the first future row (collapsed by arg-max if it is not) -> past
+//   edit POS TOKEN                   counterfactual: the past token at POS becomes TOKEN (an id)
 //   frame                            write a frame of the current state
 #pragma once
 #include <cstdint>
@@ -28,13 +29,13 @@ namespace wfc::viz {
 
 struct ScriptAction {
   enum Kind { Title, Future, Seed, Mask, Drift, Policy, Prompt, Step, Converge, Collapse, CollapseNext, Pin,
-              Release, Mint, Frame } kind = Frame;
+              Release, Mint, Edit, Frame } kind = Frame;
   int line = 0;             // 1-based line in the script
   std::string text;         // title, mask, policy, prompt
-  int64_t n = 0;            // step count, future, seed, drift (0/1), position
+  int64_t n = 0;            // step count, future, seed, drift (0/1), position (collapse, pin, edit)
   std::string mode;         // collapse: full | sample | partial
   float alpha = 1.0f;       // partial
-  int token = -1;           // -1: the row's arg-max
+  int token = -1;           // collapse: -1 = the row's arg-max; edit: the new token
   int hold = 0;             // partial: 0 = until released
 };
 

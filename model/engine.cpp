@@ -320,6 +320,14 @@ int Engine::future_row(int64_t pos, const char* what) const {
   return int(pos - offset_);
 }
 
+int Engine::past_row(int64_t pos, const char* what) const {
+  const int64_t first = position(0), end = position(n_past_);
+  if (pos < first || pos >= end)
+    throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the window's past (positions " +
+                     std::to_string(first) + ".." + std::to_string(end - 1) + ")");
+  return int(pos - offset_);
+}
+
 void Engine::check_future(int pos, const char* what) const {
   if (pos < n_past_ || pos >= length())
     throw InputError(std::string(what) + ": position " + std::to_string(pos) + " is not in the future (rows " +
@@ -395,6 +403,18 @@ void Engine::release(int pos) {
     hold_left_[pos] = 0;
   }
   converge_iter_ = 0;
+}
+
+int Engine::edit_past(int row, int token) {
+  if (row < 0 || row >= n_past_)
+    throw InputError("edit: row " + std::to_string(row) + " is not in the past (rows 0.." + std::to_string(n_past_ - 1) + ")");
+  if (token < 0 || token >= V_) throw InputError("edit: token " + std::to_string(token) + " is outside the vocabulary");
+  const int was = tokens_[row] >= 0 ? tokens_[row] : int(p_[row].argmax().item<int64_t>());
+  p_[row].zero_();
+  p_[row][token] = 1.0f;
+  tokens_[row] = token;
+  converge_iter_ = 0;
+  return was;
 }
 
 int Engine::mint() {

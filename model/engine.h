@@ -65,6 +65,10 @@ class Engine {
   void sharpen(int pos, float tau, int hold = 0);
   void pin(int pos);                 // hold a future row as it is
   void release(int pos);             // a partial or pinned row becomes free again
+  // A counterfactual: past row `row` becomes onehot(token); the future re-converges from where it
+  // is on the next iterations (the past cache is keyed by the past's tokens, so it rebuilds).
+  // Returns the token the row held before.
+  int edit_past(int row, int token);
   // First future row -> past (it must be fully collapsed). Slides the window when it is full and
   // appends a uniform row, so the future keeps its length. Returns the minted token.
   int mint();
@@ -75,6 +79,9 @@ class Engine {
   // The window row of absolute position `pos`, which must be a future row; else InputError
   // "WHAT: position POS is not in the future (positions A..B)".
   int future_row(int64_t pos, const char* what) const;
+  // The same for a past row still in the window: "WHAT: position POS is not in the window's past
+  // (positions A..B)".
+  int past_row(int64_t pos, const char* what) const;
 
   EngineState save_state() const;
   void restore_state(const EngineState& s);  // the same network (vocabulary) the state came from

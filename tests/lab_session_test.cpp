@@ -1,6 +1,7 @@
 // The lab's session (app/lab_session.h) on a tiny random checkpoint: absolute positions while the
 // window slides, undo/redo, branches, the session script round trip, settings ownership, and one
 // test per defect of issue 14 that the redesign fixed.
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -456,4 +457,95 @@ TEST(LabSession, CollapseToTextFillsRowsWithItsTokensAndReplays) {
   settle(*s);
   EXPECT_EQ(status_at(*s->snapshot(), p), RowStatus::Partial);
   EXPECT_EQ(s->snapshot()->cur.argmax[size_t(p - s->snapshot()->offset)], second);
+}
+
+// A counterfactual past (issue 16, item 3): a past token is replaced, the future re-converges
+// from where it was, What changed measures the response and says it was an edit; the script
+// replays it; positions outside the window's past and texts that would run into the future are
+// refused before anything changes.
+TEST(LabSession, EditingAPastTokenReconvergesTheFutureAndReplays) {
+  auto s = open_session();
+  const auto start = s->snapshot();
+  ASSERT_GE(start->cur.n_past, 4);
+  const int64_t at = start->offset + 2;
+  const int old = start->past_tokens[2];
+  LabCommand c = cmd(CmdKind::EditPast, at);
+  c.token = (old + 17) % int(start->vocab->size());
+  s->handle(c);
+  settle(*s);
+  const auto after = s->snapshot();
+  ASSERT_EQ(after->past_tokens.size(), start->past_tokens.size());
+  for (size_t i = 0; i < after->past_tokens.size(); ++i)
+    EXPECT_EQ(after->past_tokens[i], i == 2 ? c.token : start->past_tokens[i]) << i;
+  EXPECT_EQ(after->cur.n_past, start->cur.n_past);  // nothing minted, nothing slid
+  const auto& e = after->effect;
+  EXPECT_EQ(e.pos, at);
+  EXPECT_TRUE(e.edit);
+  float responded = 0;
+  for (size_t i = 0; i < e.kl.size(); ++i)
+    if (e.free_rows[i]) responded += e.kl[i];
+  EXPECT_GT(responded, 0.0f) << "the future did not respond to a changed past";
+  const std::string label = after->history[after->current].label;
+  EXPECT_EQ(label.rfind("edit " + std::to_string(at) + " ", 0), 0u) << label;
+  EXPECT_NE(s->script().find("edit " + std::to_string(at) + " " + std::to_string(c.token)), std::string::npos);
+
+  // The script replays to the same tokens and the same distributions.
+  auto rs = std::make_unique<LabSession>(options(), LabSession::Mode::Script);
+  rs->handle(load(options().checkpoint));
+  for (const auto& a : viz::parse_script(s->script(), "saved")) replay(*rs, a);
+  EXPECT_EQ(rs->snapshot()->past_tokens, after->past_tokens);
+  EXPECT_EQ(rs->snapshot()->cur.argmax, after->cur.argmax);
+
+  // Undo gives the old token back.
+  LabCommand go = cmd(CmdKind::Goto);
+  go.node = after->history[after->current].parent;
+  s->handle(go);
+  EXPECT_EQ(s->snapshot()->past_tokens[2], old);
+
+  // Refused: a future position, a position before the window, a text running into the future.
+  const size_t nodes = s->snapshot()->history.size();
+  LabCommand fut = cmd(CmdKind::EditPast, first_future(*after));
+  fut.token = 5;
+  expect_input_error([&] { s->handle(fut); }, {"edit: position", "is not in the window's past"});
+  LabCommand before = cmd(CmdKind::EditPast, after->offset - 1);
+  before.token = 5;
+  expect_input_error([&] { s->handle(before); }, {"is not in the window's past"});
+  LabCommand text = cmd(CmdKind::EditPast, first_future(*after) - 1);
+  text.text = "the city of atlanta";
+  expect_input_error([&] { s->handle(text); }, {"is not in the window's past"});
+  LabCommand empty = cmd(CmdKind::EditPast, at);
+  expect_input_error([&] { s->handle(empty); }, {"holds no token"});
+  EXPECT_EQ(s->snapshot()->history.size(), nodes);
+  EXPECT_EQ(s->snapshot()->past_tokens[2], old);
+
+  // A collapse and an edit measured together (a script runs both before an iteration): What
+  // changed names the collapse, not "past edited".
+  auto sc = open_session(LabSession::Mode::Script);
+  const auto s0 = sc->snapshot();
+  sc->handle(cmd(CmdKind::Collapse, first_future(*s0) + 2));
+  LabCommand e2 = cmd(CmdKind::EditPast, s0->offset + 1);
+  e2.token = (s0->past_tokens[1] + 5) % int(s0->vocab->size());
+  sc->handle(e2);
+  sc->handle(cmd(CmdKind::Converge));
+  settle(*sc);
+  EXPECT_EQ(sc->snapshot()->effect.pos, first_future(*s0) + 2);
+  EXPECT_FALSE(sc->snapshot()->effect.edit);
+  // The iteration after both carries one event: the collapse, at its position.
+  const auto tl = sc->snapshot()->timeline;
+  auto ev = std::find_if(tl.rbegin(), tl.rend(), [](const auto& r) { return r->event != viz::TimelineRow::None; });
+  ASSERT_NE(ev, tl.rend());
+  EXPECT_EQ((*ev)->event, viz::TimelineRow::Collapse);
+  EXPECT_EQ((*ev)->event_pos, first_future(*s0) + 2);
+  // An edit alone is an edit in the timeline (Spacetime draws it in ink, not the accent).
+  LabCommand e3 = cmd(CmdKind::EditPast, s0->offset);
+  e3.token = (s0->past_tokens[0] + 3) % int(s0->vocab->size());
+  sc->handle(e3);
+  sc->handle(cmd(CmdKind::Converge));
+  settle(*sc);
+  const auto tl2 = sc->snapshot()->timeline;
+  auto ev2 = std::find_if(tl2.rbegin(), tl2.rend(), [](const auto& r) { return r->event != viz::TimelineRow::None; });
+  ASSERT_NE(ev2, tl2.rend());
+  EXPECT_EQ((*ev2)->event, viz::TimelineRow::Edit);
+  EXPECT_EQ((*ev2)->event_pos, s0->offset);
+  EXPECT_TRUE(sc->snapshot()->effect.edit);
 }

@@ -248,10 +248,19 @@ TEST(Policies, ChooseTheRightRows) {
   EXPECT_EQ(pos(make_policy("first-future")->choose(H, st, 3)), std::vector<int>({3}));
   EXPECT_EQ(pos(make_policy("lowest-entropy")->choose(H, st, 3)), std::vector<int>({7}));
   PolicyParams pp;
-  pp.threshold = 1.5f;
+  // threshold: rows at least tau below the candidates' median entropy (3.0 here).
+  pp.threshold = 1.5f;  // at or under 1.5: rows 7 (0.5) and 5 (1.0)
   EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H, st, 3)), std::vector<int>({5, 7}));
-  pp.threshold = 0.1f;  // nothing under it: still the most certain row, never empty
+  pp.threshold = 0.0f;  // the lower half and the median itself
+  EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H, st, 3)), std::vector<int>({3, 5, 7}));
+  pp.threshold = 2.6f;  // nothing at or under 0.4: still the most certain row, never empty
   EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H, st, 3)), std::vector<int>({7}));
+  // Relative to the curve: the whole curve 10 nats higher (a larger vocabulary, a far future)
+  // chooses the same rows.
+  std::vector<float> H10 = H;
+  for (auto& h : H10) h += 10.0f;
+  pp.threshold = 1.5f;
+  EXPECT_EQ(pos(make_policy("threshold", pp)->choose(H10, st, 3)), std::vector<int>({5, 7}));
   pp.budget = 1.6f;     // 0.5 + 1.0 fits, + 3.0 does not
   EXPECT_EQ(pos(make_policy("entropy-budget", pp)->choose(H, st, 3)), std::vector<int>({5, 7}));
   pp.budget = 0.1f;     // even the first exceeds it: still one

@@ -54,10 +54,12 @@ struct Pair {
 };
 
 // A long random session: steps, collapses (to a token the test picks, so both engines stay on
-// the same path), partials, sharpens, pins, releases, mints (with slides) and resets.
+// the same path), partials, sharpens, pins, releases, mints (with slides), edits of the past and
+// resets.
 double random_session(Pair& pr, uint64_t seed, int ops) {
   std::mt19937_64 rng(seed);
   auto uni = [&](int n) { return int(rng() % uint64_t(n)); };
+  std::mt19937_64 edits(seed + 1);
   double worst = 0;
   EngineState saved[2];  // an undo point (the lab's history), per engine
   pr.both([](Engine& e) { e.reset({1, 2, 3, 4}); });
@@ -119,6 +121,14 @@ double random_session(Pair& pr, uint64_t seed, int ops) {
           saved[1] = pr.full->save_state();
         }
         break;
+    }
+    // Now and then a counterfactual: a past token replaced (the cache's key changes under it).
+    // Its own random stream, so the operations above stay the ones the counters below expect.
+    if (edits() % 40 == 0) {
+      const int r = int(edits() % uint64_t(pr.cached->n_past())), t = int(edits() % uint64_t(c.vocab()));
+      pr.both([&](Engine& e) { e.edit_past(r, t); });
+      worst = std::max(worst, pr.diff());
+      pr.both([](Engine& e) { e.step(); });
     }
     worst = std::max(worst, pr.diff());
   }

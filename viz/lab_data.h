@@ -28,8 +28,8 @@ struct LabSettings {
   template <class F, class... S>
   static void visit(F&& f, S&... s) {
     EngineConfig::visit(f, s.engine...);
-    f("policy", "collapse policy for collapse-next and play", s.policy...);
-    f("threshold", "threshold policy: collapse free rows under this entropy (nats)", s.params.threshold...);
+    f("policy", "collapse policy: which future rows collapse next (generate, collapse-next, play)", s.policy...);
+    f("threshold", "threshold policy: collapse rows this far under the median entropy of the rows it may collapse (nats)", s.params.threshold...);
     f("budget", "entropy-budget policy: summed entropy collapsed per round (nats)", s.params.budget...);
     f("alpha", "median-partial policy: blend strength", s.params.alpha...);
     f("sample", "collapse-next and play sample (else arg-max)", s.sample...);
@@ -57,6 +57,7 @@ enum class CmdKind {
   Pin,              // pos: hold a free row as it is (the window re-converges around it)
   Release,          // pos
   Mint,             // first future row -> past (collapses it by arg-max first when needed)
+  EditPast,         // pos, token (or text: tokenised, one token per row from pos on): a counterfactual past
   Goto,             // node: jump to a history node (undo, redo, scrub)
   Settings,         // settings (the edit), base (what the edit started from)
   Load,             // text: checkpoint path
@@ -84,8 +85,8 @@ struct TimelineRow {
   std::vector<float> entropy;  // per window row, nats
   float max_update = 0;        // ||dx||/||x|| over rows that may change
   float max_kl = 0;
-  enum Event : uint8_t { None = 0, Collapse = 1, Mint = 2, Reset = 3 } event = None;
-  int64_t event_pos = -1;      // absolute position of a collapse or mint before this iteration
+  enum Event : uint8_t { None = 0, Collapse = 1, Mint = 2, Reset = 3, Edit = 4 } event = None;
+  int64_t event_pos = -1;      // absolute position of a collapse, mint or past edit before this iteration
   // The future rows' top-k at this iteration (row evolution): [(length - n_past) x k], row-major,
   // for window rows [n_past, length). Bounded with the timeline.
   int k = 0;
@@ -111,6 +112,7 @@ struct CollapseEffect {
   };
   std::vector<Change> changed;    // rows that responded (free_rows) whose arg-max changed
   int iterations = 0;             // iterations the re-convergence took
+  bool edit = false;              // the action was an edit of the past (a counterfactual), not a collapse
 };
 
 struct HistoryNode {
