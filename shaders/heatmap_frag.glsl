@@ -7,6 +7,7 @@ uniform sampler2D u_data;
 uniform float u_rows, u_start, u_cap_rows;   // rows shown, ring start, ring capacity
 uniform float u_first, u_cols, u_cap_cols;   // first position (mod capacity), positions shown, capacity
 uniform float u_line;                        // boundary thickness as a share of a column
+uniform float u_gamma;                       // viz/theme.h kHeatGamma (heat_colour)
 uniform vec4 u_paper;
 uniform vec4 u_ink;
 uniform vec4 u_accent;
@@ -20,6 +21,6 @@ void main() {
   if (d.g > 127.0 && fract(v_uv.x * u_cols) < u_line) { frag = u_accent; return; }
   // Outside the window: the background. Inside: from the grid tone (certain) to ink (uniform).
   if (d.r < 0.5) { frag = u_paper; return; }
-  float t = pow(clamp((d.r - 1.0) / 254.0, 0.0, 1.0), 0.75);
+  float t = pow(clamp((d.r - 1.0) / 254.0, 0.0, 1.0), u_gamma);
   frag = vec4(mix(u_outside.rgb, u_ink.rgb, t), 1.0);
 }

@@ -264,6 +264,20 @@ if [ -n "$BX" ]; then
   read -r _ _ NT NE _ <<<"$(awk -v d="$RUN" '$1=="run" && $2==d' "$STATE")"
   [ "$NT" = 3 ] && [ "$NE" = 1 ] && ok "lines appended while the window is open show up (3 train, 1 eval)" || bad "after appending: $NT train, $NE eval"
   shot 10-training
+  # The plots as a figure in the frames' look: PNG and SVG, from the window's buttons.
+  read -r BX BY <<<"$(rect_centre training_png)"; click "$BX" "$BY"; sleep 0.5; dump
+  PNG=$(field training_exported)
+  # The run's curve is drawn in its series colour (#e69e00, viz/theme.h series_colour(0)).
+  n=$(convert "$PNG" -unique-colors txt:- 2>/dev/null | sed -n 's/^[^(]*(\([0-9]*\),\([0-9]*\),\([0-9]*\).*/\1 \2 \3/p' \
+    | awk '{d=($1-230)^2+($2-158)^2+($3-0)^2; if (d<900) c++} END {print c+0}')
+  [ -f "$PNG" ] && [ "${n:-0}" -gt 0 ] && ok "Export PNG wrote $PNG ($(identify -format %wx%h "$PNG"), $n shades of the run's colour)" \
+    || bad "Export PNG: '$PNG' ($n shades of the run's colour)"
+  read -r BX BY <<<"$(rect_centre training_svg)"; click "$BX" "$BY"; sleep 0.5; dump
+  SVG=$(field training_exported)
+  CURVES=$(grep -c '<polyline fill="none" stroke="#e69e00"' "$SVG" 2>/dev/null)
+  [ "${SVG##*.}" = svg ] && [ "${CURVES:-0}" -ge 3 ] && grep -qF "$(basename "$RUN")" "$SVG" \
+    && ok "Export SVG wrote $SVG with the run's name and $CURVES lines in its colour (curves and legend)" \
+    || bad "Export SVG: '$SVG' ($CURVES lines in the run's colour)"
   cp "$CKPT" "$RUN/ckpt.safetensors"
   read -r BX BY <<<"$(rect_centre open_run_ckpt_0)"; click "$BX" "$BY"
   for _ in $(seq 60); do dump && [ "$(field checkpoint)" = "$RUN/ckpt.safetensors" ] && [ "$(field nodes)" = 1 ] && break; sleep 0.5; done
@@ -294,6 +308,31 @@ if [ -n "$BX" ]; then
   shot 11-compare
 else bad "no Compare button in the Open window"; fi
 
+# 12. A counterfactual past: click a past row in the plot, type a word, Replace; the past token
+#     changes, the future re-converges, and What changed says it was an edit.
+xdotool key Escape; sleep 0.3
+wait_idle
+NP=$(field n_past); P=$((NP - 2)); OFF=$(field offset)
+read -r _ _ X Y ST _ _ OLD <<<"$(row $P)"
+if [ "$ST" = past ] && [ "${X%.*}" -gt 0 ]; then
+  CONV0=$(field converges)
+  click "${X%.*}" "${Y%.*}"; dump
+  [ "$(field edit_popup_open)" = 1 ] && ok "clicking past row $P opened the edit popup" || bad "no edit popup after clicking past row $P"
+  read -r BX BY <<<"$(rect_centre edit_text_box)"
+  click "$BX" "$BY"; xdotool type --delay 30 " city"; sleep 0.3; dump
+  read -r BX BY <<<"$(rect_centre edit_replace)"; click "$BX" "$BY"
+  wait_idle
+  "$WFC" generate --prompt " city" --tokens 1 --trace "$WORK/city.jsonl" >/dev/null 2>&1
+  WANT=$(python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).readline()); print(*j["argmax"][:j["n_past"]])' "$WORK/city.jsonl" 2>/dev/null)
+  read -r _ _ _ _ ST2 _ _ NEW <<<"$(row $P)"
+  [ "$ST2" = past ] && [ -n "$WANT" ] && [ "$NEW" = "$WANT" ] && [ "$NEW" != "$OLD" ] \
+    && ok "past position $((OFF + P)) now holds ' city' (id $OLD -> $NEW)" || bad "past row $P: $ST2, id $OLD -> $NEW, want $WANT"
+  [ "$(field converges)" -gt "$CONV0" ] && [ "$(field effect_edit)" = 1 ] && [ "$(field effect_pos)" = $((OFF + P)) ] \
+    && ok "the future re-converged; What changed measured the edit at $((OFF + P))" \
+    || bad "after the edit: converges $CONV0 -> $(field converges), effect_edit $(field effect_edit), effect_pos $(field effect_pos)"
+  shot 12-edit
+else bad "row $P is not a past row shown in the plot ($ST at $X)"; fi
+
 xdotool key ctrl+q
 for _ in $(seq 40); do kill -0 $PID 2>/dev/null || break; sleep 0.25; done
 kill -0 $PID 2>/dev/null && { bad "Ctrl+Q did not quit the lab"; kill $PID; }
@@ -308,7 +347,29 @@ grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 10-training 11-compare 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
+# 13. At 1280x720 (a second lab on a smaller screen): every control of the Controls window is
+#     wholly inside it, the seed, future rows and mask included, without scrolling.
+mkdir -p "$WORK/small"
+cat >"$WORK/small/run.sh" <<'SH'
+WFC="$1"; D="$2"
+"$WFC" view --config-dir "$D/cfg" --dump "$D/state.txt" --quit-after 60 >"$D/lab.out" 2>"$D/lab.err" &
+P=$!
+W=$(timeout 60 xdotool search --sync --name "wfc lab" | head -1)
+for _ in $(seq 120); do
+  rm -f "$D/state.txt"; xdotool key --window "$W" F12 2>/dev/null; sleep 0.5
+  grep -q '^loaded 1' "$D/state.txt" 2>/dev/null && grep -q '^busy 0' "$D/state.txt" && break
+done
+sleep 0.5; rm -f "$D/state.txt"; xdotool key --window "$W" F12; sleep 0.6
+import -window root "$D/screen.png"
+kill $P 2>/dev/null; wait $P 2>/dev/null
+SH
+xvfb-run -a -s "-screen 0 1280x720x24" bash "$WORK/small/run.sh" "$WFC" "$WORK/small" >/dev/null 2>&1
+cp "$WORK/small/screen.png" "$WORK/13-small.png" 2>/dev/null
+for r in play collapse_next undo redo reset future_rows seed mask; do
+  V=$(awk -v n="$r" '$1=="rect" && $2==n {print $7; exit}' "$WORK/small/state.txt" 2>/dev/null)
+  [ "$V" = 1 ] && ok "1280x720: '$r' is wholly inside its window" || bad "1280x720: '$r' is cut off or missing ($V)"
+done
+for f in 1-start 2-popup 3-collapsed 3b-effect 3c-evolution 10-training 11-compare 12-edit 13-small 4-partial 5-undo 6-bad-checkpoint 7-reopened 8-export; do
   n=$(convert "$WORK/$f.png" -format %k info: 2>/dev/null || echo 0)
   [ "${n:-0}" -gt 50 ] && ok "screenshot $f.png has $n colours" || bad "screenshot $f.png looks blank ($n colours)"
 done

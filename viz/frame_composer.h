@@ -28,6 +28,8 @@ class FrameComposer {
   FrameComposer& operator=(const FrameComposer&) = delete;
   // RGBA, top row first, st.w x st.h.
   std::vector<uint8_t> render(const LabSnapshot& s, const FrameStyle& st);
+  // A figure (viz/training_figure.h) in the same fonts: RGBA, top row first, f.w x f.h.
+  std::vector<uint8_t> render(const struct Figure& f);
 
  private:
   void ensure_fonts(float k);  // call with ctx_ (or none of ours) current

@@ -12,6 +12,7 @@
 #include "viz/heatmap_renderer.h"
 #include "viz/marks.h"
 #include "viz/plot_renderer.h"
+#include "viz/training_figure.h"
 
 namespace wfc::viz {
 
@@ -144,7 +145,7 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
     if (he.rows > 0) {
       for (const auto& m : spacetime_marks(s.timeline, he.rows, he.first_pos, he.last_pos, L.sw, L.heat_h, L.k)) {
         const ImVec2 a(L.sx + m.x0, L.sy + m.y0), b(L.sx + m.x1, L.sy + m.y1);
-        if (m.kind == SpaceMark::Collapse) dl->AddTriangleFilled(a, ImVec2(b.x, a.y), ImVec2((a.x + b.x) / 2, b.y), accent);
+        if (m.triangle()) dl->AddTriangleFilled(a, ImVec2(b.x, a.y), ImVec2((a.x + b.x) / 2, b.y), m.kind == SpaceMark::Edit ? ink : accent);
         else dl->AddLine(a, b, col(pal.ink, 0.9f), (m.kind == SpaceMark::Mint ? 2.0f : 1.0f) * L.k);
       }
       const std::string a = std::to_string(he.first_pos), b = std::to_string(he.last_pos - 1),
@@ -163,7 +164,7 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
       const float k2 = token_strength(t);
       text(label_, L.label_px, t.x, t.y, col(t.past ? pal.ink : mix(pal.muted, pal.ink, k2)), t.text);
       if (!t.past) {
-        const float tw = mono_text_width(t.text, L.label_px), bar = t.collapsed ? tw : std::max(2 * L.k, tw * t.conf);
+        const float tw = mono_text_width(t.text, L.label_px), bar = t.collapsed ? tw : std::max(2 * L.k, tw * bar_share(t.conf));
         dl->AddRectFilled(ImVec2(t.x, t.y + L.label_px * 1.15f), ImVec2(t.x + bar, t.y + L.label_px * 1.15f + 2 * L.k),
                           t.last ? accent : col(mix(pal.muted, pal.ink, k2)));
       }
@@ -190,6 +191,36 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
   out_fb_.resize(st.w, st.h);
   out_fb_.bind();
   glClearColor(pal.paper.r, pal.paper.g, pal.paper.b, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  auto px = out_fb_.read_rgba();
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  return px;
+}
+
+std::vector<uint8_t> FrameComposer::render(const Figure& f) {
+  ensure_fonts(float(f.h) / 720.0f);  // layout_frame's scale: the fonts the figure was laid out with
+  UseContext use(ctx_);
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(f.w), float(f.h));
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  for (const auto& l : f.lines) {
+    std::vector<ImVec2> pts;
+    for (size_t i = 0; i + 1 < l.xy.size(); i += 2) pts.emplace_back(l.xy[i], l.xy[i + 1]);
+    dl->AddPolyline(pts.data(), int(pts.size()), col(l.col), 0, l.width);
+  }
+  for (const auto& d : f.dots) dl->AddCircleFilled(ImVec2(d.x, d.y), d.r, col(d.col), 16);
+  for (const auto& t : f.texts) {
+    ImFont* font = t.px >= f.title_px ? title_ : t.px >= f.label_px ? label_ : small_;
+    dl->AddText(font, t.px, ImVec2(t.x, t.y), col(t.col), t.text.c_str());
+  }
+  ImGui::Render();
+  out_fb_.resize(f.w, f.h);
+  out_fb_.bind();
+  glClearColor(f.paper.r, f.paper.g, f.paper.b, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   auto px = out_fb_.read_rgba();

@@ -8,28 +8,9 @@
 
 #include "viz/frame_composer.h"
 #include "viz/marks.h"
+#include "viz/svg_text.h"
 
 namespace wfc::viz {
-
-static std::string esc(const std::string& t) {
-  std::string o;
-  for (char c : t) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
-static std::string hex(const Rgba& c) {
-  char b[8];
-  std::snprintf(b, sizeof b, "#%02x%02x%02x", int(std::lround(c.r * 255)), int(std::lround(c.g * 255)), int(std::lround(c.b * 255)));
-  return b;
-}
 
 static std::string f2(double v) {
   char b[32];
@@ -41,13 +22,13 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
   const FrameLayout L = layout_frame(st);
   const Palette pal = st.light ? light_palette() : dark_palette();
   const PlotScene sc = make_plot_scene(s, L.pw, L.ph, st.units, st.focus, 24, pal, L.k);
-  const std::string ink = hex(pal.ink), muted = hex(pal.muted), accent = hex(pal.accent), grid = hex(pal.grid),
-                    paper = hex(pal.paper);
+  const std::string ink = svg_colour(pal.ink), muted = svg_colour(pal.muted), accent = svg_colour(pal.accent), grid = svg_colour(pal.grid),
+                    paper = svg_colour(pal.paper);
   std::ostringstream o;
   auto text = [&](float px, float x, float y_top, const std::string& fill, const std::string& t, const char* extra = "") {
     // SVG places text by its baseline (the ascent below the top the PNG uses) and sizes it in em.
     o << "<text x=\"" << f2(x) << "\" y=\"" << f2(y_top + kAscentPerPx * px) << "\" font-size=\"" << f2(px * kEmPerPx) << "\" fill=\"" << fill
-      << "\"" << extra << ">" << esc(t) << "</text>\n";
+      << "\"" << extra << ">" << svg_escape(t) << "</text>\n";
   };
   auto line = [&](float x0, float y0, float x1, float y1, const std::string& c, float w, const char* extra = "") {
     o << "<line x1=\"" << f2(x0) << "\" y1=\"" << f2(y0) << "\" x2=\"" << f2(x1) << "\" y2=\"" << f2(y1) << "\" stroke=\"" << c
@@ -144,9 +125,9 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
       int run_start = 0, run_level = -1;
       auto flush = [&](int end) {
         if (run_level < 0) return;
-        const Rgba c = mix(pal.grid, pal.ink, std::pow(float(run_level) / 15.0f, 0.75f));
+        const Rgba c = heat_colour(pal, float(run_level) / 15.0f);
         o << "<rect x=\"" << f2(L.sx + (row.offset + run_start - first) * cw) << "\" y=\"" << f2(L.sy + r * rh) << "\" width=\""
-          << f2((end - run_start) * cw) << "\" height=\"" << f2(rh + 0.01f) << "\" fill=\"" << hex(c) << "\"/>\n";
+          << f2((end - run_start) * cw) << "\" height=\"" << f2(rh + 0.01f) << "\" fill=\"" << svg_colour(c) << "\"/>\n";
       };
       for (int i = 0; i <= int(row.entropy.size()); ++i) {
         const int lvl = i < int(row.entropy.size()) ? int(std::lround(15 * std::clamp(row.entropy[i] / vmax, 0.0f, 1.0f))) : -2;
@@ -163,9 +144,9 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
     // The lab's event ticks (viz/marks.h): collapses, mints, resets.
     for (const auto& m : spacetime_marks(tl, n, first, last, L.sw, heat_h, L.k)) {
       const float x0 = L.sx + m.x0, y0 = L.sy + m.y0, x1 = L.sx + m.x1, y1 = L.sy + m.y1;
-      if (m.kind == SpaceMark::Collapse)
+      if (m.triangle())
         o << "<polygon points=\"" << f2(x0) << "," << f2(y0) << " " << f2(x1) << "," << f2(y0) << " " << f2((x0 + x1) / 2) << ","
-          << f2(y1) << "\" fill=\"" << accent << "\"/>\n";
+          << f2(y1) << "\" fill=\"" << (m.kind == SpaceMark::Edit ? ink : accent) << "\"/>\n";
       else
         line(x0, y0, x1, y1, ink, (m.kind == SpaceMark::Mint ? 2.0f : 1.0f) * L.k, " stroke-opacity=\"0.90\"");
     }
@@ -183,11 +164,11 @@ std::string frame_svg(const LabSnapshot& s, const FrameStyle& st) {
     o << "<g id=\"tokens\" xml:space=\"preserve\">\n";
     for (const auto& t : place_tokens(s, L, &bx, &by)) {
       const float k2 = token_strength(t);
-      text(L.label_px, t.x, t.y, hex(t.past ? pal.ink : mix(pal.muted, pal.ink, k2)), t.text);
+      text(L.label_px, t.x, t.y, svg_colour(t.past ? pal.ink : mix(pal.muted, pal.ink, k2)), t.text);
       if (!t.past) {
-        const float tw = mono_text_width(t.text, L.label_px), bar = t.collapsed ? tw : std::max(2 * L.k, tw * t.conf);
+        const float tw = mono_text_width(t.text, L.label_px), bar = t.collapsed ? tw : std::max(2 * L.k, tw * bar_share(t.conf));
         o << "<rect x=\"" << f2(t.x) << "\" y=\"" << f2(t.y + L.label_px * 1.15f) << "\" width=\"" << f2(bar) << "\" height=\""
-          << f2(2 * L.k) << "\" fill=\"" << (t.last ? accent : hex(mix(pal.muted, pal.ink, k2))) << "\"/>\n";
+          << f2(2 * L.k) << "\" fill=\"" << (t.last ? accent : svg_colour(mix(pal.muted, pal.ink, k2))) << "\"/>\n";
       }
     }
     if (bx >= 0) line(bx, by - 2 * L.k, bx, by + L.label_px * 1.3f, accent, 2 * L.k);

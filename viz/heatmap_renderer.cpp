@@ -87,6 +87,7 @@ HeatmapExtent HeatmapRenderer::render(const std::vector<std::shared_ptr<const Ti
   u1("u_first", float(e.first_pos % kCols));
   u1("u_cols", cols);
   u1("u_cap_cols", float(kCols));
+  u1("u_gamma", kHeatGamma);
   u1("u_line", std::min(2.0f, float(w) / cols) / (float(w) / cols));
   auto set = [&](const char* name, const Rgba& c) { glUniform4f(glGetUniformLocation(prog_.get(), name), c.r, c.g, c.b, c.a); };
   set("u_paper", pal.paper);

@@ -45,10 +45,11 @@ std::vector<SpaceMark> spacetime_marks(const std::vector<std::shared_ptr<const T
     const float y = r * rh;
     if (row.event == TimelineRow::Reset) {
       out.push_back({SpaceMark::Reset, 0, y, w, y});
-    } else if (row.event == TimelineRow::Collapse || row.event == TimelineRow::Mint) {
+    } else if (row.event == TimelineRow::Collapse || row.event == TimelineRow::Mint || row.event == TimelineRow::Edit) {
       if (row.event_pos < first_pos || row.event_pos >= last_pos) continue;
       const float x = (float(row.event_pos - first_pos) + 0.5f) * cw;
       if (row.event == TimelineRow::Collapse) out.push_back({SpaceMark::Collapse, x - half, y - tick, x + half, y});
+      else if (row.event == TimelineRow::Edit) out.push_back({SpaceMark::Edit, x - half, y - tick, x + half, y});
       else out.push_back({SpaceMark::Mint, x - half, y, x + half, y});
     }
   }

@@ -51,8 +51,9 @@ std::string marks_help();
 // a collapse is an accent triangle pointing at its row, a mint an ink tick, a reset an ink line
 // across the whole width.
 struct SpaceMark {
-  enum Kind : uint8_t { Collapse, Mint, Reset } kind;
-  float x0, y0, x1, y1;  // Collapse: triangle base (x0..x1 at y0) and tip (centre, y1); else a line
+  enum Kind : uint8_t { Collapse, Mint, Reset, Edit } kind;
+  float x0, y0, x1, y1;  // Collapse, Edit: triangle base (x0..x1 at y0) and tip (centre, y1); else a line
+  bool triangle() const { return kind == Collapse || kind == Edit; }
 };
 // rows: the iterations shown (the last `n` of the timeline); first_pos, last_pos: the positions
 // across [first, last); w, h: the view's pixels; scale: tick sizes (frames at 4K use > 1).

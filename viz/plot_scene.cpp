@@ -1,5 +1,6 @@
 #include "viz/plot_scene.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -113,6 +114,8 @@ std::vector<PlotText> plot_texts(const PlotScene& sc, float small_px, float labe
 std::string token_piece(const LabSnapshot& s, int id) {
   return s.vocab && id >= 0 && id < int(s.vocab->size()) ? (*s.vocab)[id] : "?";
 }
+
+float bar_share(float conf) { return std::sqrt(std::clamp(conf, 0.0f, 1.0f)); }
 
 std::string guess_text(const LabSnapshot& s, int row) {
   const auto& c = s.cur;

@@ -62,6 +62,10 @@ std::vector<PlotText> plot_texts(const PlotScene& sc, float small_px, float labe
 // so every output lays text out identically.
 constexpr float kEmPerPx = 1.0f / 1.32f, kAscentPerPx = 0.78f;
 float mono_text_width(const std::string& t, float px);
+// A guess's confidence bar as a share of its token's width: the square root of its probability,
+// so a far row's 2-6 % is 14-24 % of the width, not a pixel (the lab's token strip and the
+// exported frames draw the same).
+float bar_share(float conf);
 
 // The text a row's best guess shows, and its piece for any token id ("?" outside the vocabulary).
 std::string token_piece(const LabSnapshot& s, int id);

@@ -47,7 +47,7 @@ RowEvolution row_evolution(const std::vector<std::shared_ptr<const TimelineRow>>
       for (auto& s : ev.series)
         if (s.token == id) s.p[j] = r.topk_probs[size_t(at[j].second * r.k + c)];
     }
-    if (r.event == TimelineRow::Collapse) {
+    if (r.event == TimelineRow::Collapse || r.event == TimelineRow::Edit) {  // an edit is always elsewhere (the past)
       if (r.event_pos == pos) ev.own_collapse = int(j);
       else ev.collapses.push_back(int(j));
     }

@@ -17,7 +17,7 @@ struct RowEvolution {
     std::vector<float> p;              // per point; NaN where the token was outside that iteration's top-k
   };
   std::vector<Series> series;          // the last point's top tokens by rank, then tokens that led earlier
-  std::vector<int> collapses;          // points that follow a collapse elsewhere in the window
+  std::vector<int> collapses;          // points that follow a collapse (or an edit of the past) elsewhere in the window
   int own_collapse = -1;               // the point that follows this row's own collapse (-1: none)
 };
 

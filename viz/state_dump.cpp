@@ -32,12 +32,14 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "error_seq " << s.error_seq << "\n";
     f << "error " << s.error << "\n";
     f << "popup_open " << (v.rects.count("collapse_argmax") ? 1 : 0) << "\n";
+    f << "edit_popup_open " << (v.rects.count("edit_replace") ? 1 : 0) << "\n";
     f << "clicks_measured " << v.click_latency_ms.size() << "\n";
     // What the last collapse changed (win_effect.cpp).
     float eff_kl = 0;
     for (size_t i = 0; i < s.effect.kl.size() && i < s.effect.free_rows.size(); ++i)
       if (s.effect.free_rows[i]) eff_kl = std::max(eff_kl, s.effect.kl[i]);  // rows that responded
     f << "effect_pos " << s.effect.pos << "\n";
+    f << "effect_edit " << s.effect.edit << "\n";
     f << "effect_rows " << s.effect.kl.size() << "\n";
     f << "effect_changed " << s.effect.changed.size() << "\n";
     f << "effect_max_kl " << eff_kl << "\n";
@@ -48,6 +50,7 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "\n";
     f << "evo_shown " << v.show_evolution << "\n";
     f << "training_shown " << v.show_training << "\n";
+    f << "training_exported " << (v.training_exported.empty() ? "-" : v.training_exported) << "\n";
     f << "compare " << (s.compare ? s.compare->checkpoint : std::string("-")) << "\n";
     f << "compare_points " << v.compare_points << "\n";
     f << "compare_collapsed";  // absolute positions collapsed in the comparison (it followed the actions)
@@ -76,7 +79,7 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     }
     for (const auto& [name, r] : v.rects) {
       char b[256];
-      std::snprintf(b, sizeof b, "rect %s %.1f %.1f %.1f %.1f\n", name.c_str(), wx + r.x, wy + r.y, r.w, r.h);
+      std::snprintf(b, sizeof b, "rect %s %.1f %.1f %.1f %.1f %d\n", name.c_str(), wx + r.x, wy + r.y, r.w, r.h, int(r.visible));
       f << b;
     }
   }

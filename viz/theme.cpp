@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -41,6 +43,11 @@ void apply_imgui_theme(const Palette& p) {
   c[ImGuiCol_SliderGrab] = v(p.muted);
   c[ImGuiCol_SliderGrabActive] = v(p.ink);
   c[ImGuiCol_Separator] = v(p.grid);
+}
+
+Rgba heat_colour(const Palette& p, float share) {
+  const float t = std::pow(std::clamp(share, 0.0f, 1.0f), kHeatGamma);
+  return {p.grid.r + (p.ink.r - p.grid.r) * t, p.grid.g + (p.ink.g - p.grid.g) * t, p.grid.b + (p.ink.b - p.grid.b) * t, 1};
 }
 
 bool load_fonts(float size_px) {

@@ -31,6 +31,12 @@ inline Rgba series_colour(size_t i) {
   return k[i % 7];
 }
 
+// The spacetime's colour for an entropy, as a share of the largest (log V): from the grid tone
+// (certain) to ink (uniform), with a gamma that keeps the middle distinguishable. The shader
+// (shaders/heatmap_frag.glsl, uniform u_gamma) and the colour scale under the view both use it.
+constexpr float kHeatGamma = 0.75f;
+Rgba heat_colour(const Palette& p, float share);
+
 void apply_imgui_theme(const Palette& p);  // ImGui colours and spacing from a palette
 bool load_fonts(float size_px);            // JetBrains Mono; false (and ImGui's default) if missing
 

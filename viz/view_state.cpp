@@ -16,7 +16,9 @@ uint64_t ViewState::send(LabCommand c, bool measure) {
 
 void ViewState::remember(const std::string& name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+  const bool inside = a.x >= wp.x && a.y >= wp.y && b.x <= wp.x + ws.x + 0.5f && b.y <= wp.y + ws.y + 0.5f;
+  rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y, inside};
 }
 
 void ViewState::note_loaded(const std::string& loaded) {

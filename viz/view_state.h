@@ -20,6 +20,7 @@ namespace wfc::viz {
 
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;  // window pixels
+  bool visible = true;               // wholly inside its window (not scrolled away, not cut off)
 };
 
 struct ViewState {
@@ -80,7 +81,13 @@ struct ViewState {
   std::vector<RunMetrics> runs; // the runs it plots, re-read once a second
   double runs_polled_at = 0;
   std::string run_input;        // its "run directory" box
+  int export_training = 0;      // 1: PNG, 2: SVG of its plots, after this frame (win_export.cpp)
+  int training_seq = 0;         // training_NNN numbering
+  std::string training_msg;     // what the last export wrote or why it failed
+  std::string training_exported;  // the last file written (state dump)
   std::string collapse_text;    // the collapse popup's "collapse to text" box
+  std::string edit_text;        // the past-token popup's "replace with" box
+  bool edit_hint = false;       // Replace was pressed with the box empty
   bool preview = true;          // ring what the policy would collapse next (win_plot.cpp)
   std::vector<std::pair<int64_t, bool>> preview_rows;  // absolute position, partial: the last frame's
   int partial_choice = 0;       // the popup's partial collapse goes toward this top-k entry (0: the best)

@@ -1,4 +1,5 @@
-// The collapse popup: what a click on a future row offers (full, partial, pin, release).
+// The collapse popup: what a click on a future row offers (full, partial, pin, release); and the
+// edit popup: a past row replaced by other tokens, a counterfactual the future re-converges to.
 #include <imgui.h>
 
 #include <algorithm>
@@ -132,6 +133,54 @@ void draw_collapse_popup(ViewState& v) {
     }
     v.remember("release");
   }
+  ImGui::EndPopup();
+}
+
+void open_edit_popup(ViewState& v, int row) {
+  v.popup_row = row;
+  v.popup_abs = v.snap->offset + row;
+  v.edit_text.clear();  // a new position: an empty box, not the last one's phrase
+  v.edit_hint = false;
+  ImGui::OpenPopup("edit past");
+}
+
+void draw_edit_popup(ViewState& v) {
+  if (!ImGui::BeginPopup("edit past")) return;
+  const auto& s = *v.snap;
+  const int row = int(v.popup_abs - s.offset);
+  if (row < 0 || row >= s.cur.n_past) {
+    ImGui::TextDisabled("position %lld is no longer in the window's past", (long long)v.popup_abs);
+    if (ImGui::Button("close")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return;
+  }
+  ImGui::Text("position %lld: '%s'", (long long)v.popup_abs, row_text(v, row).c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("past");
+  ImGui::Separator();
+  ImGui::TextDisabled("counterfactual: replace it (its tokens fill positions %lld, %lld, ...)", (long long)v.popup_abs,
+                      (long long)v.popup_abs + 1);
+  ImGui::TextDisabled("the future re-converges; What changed (F3) shows how it responded");
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s", v.edit_text.c_str());
+  ImGui::SetNextItemWidth(220);
+  const bool enter = ImGui::InputText("##edit_text", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+  v.edit_text = buf;
+  v.remember("edit_text_box");
+  ImGui::SameLine();
+  const bool replace = ImGui::Button("Replace") || enter;
+  if (replace && v.edit_text.empty()) v.edit_hint = true;
+  if (replace && !v.edit_text.empty()) {
+    v.edit_hint = false;
+    LabCommand m;
+    m.kind = CmdKind::EditPast;
+    m.pos = v.popup_abs;
+    m.text = v.edit_text;
+    v.send(m, true);
+    ImGui::CloseCurrentPopup();
+  }
+  v.remember("edit_replace");
+  if (v.edit_hint) ImGui::TextDisabled("type a word or phrase first");
   ImGui::EndPopup();
 }
 

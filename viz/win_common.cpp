@@ -27,8 +27,16 @@ void place_window(ViewState& v, float x, float y, float w, float h) {
   const float menu = ImGui::GetFrameHeight();
   const ImVec2 o(vp->Pos.x, vp->Pos.y + menu), sz(vp->Size.x, vp->Size.y - menu - kStatusBar);
   const ImGuiCond cond = v.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  ImGui::SetNextWindowPos(ImVec2(o.x + x * sz.x, o.y + y * sz.y), cond);
-  ImGui::SetNextWindowSize(ImVec2(w * sz.x, h * sz.y), cond);
+  // Three columns at 20 % and 75 % of the width, but the side columns never narrower than their
+  // text needs (20 em: "Play Step Converge" on one line at 1280 px); the middle gives way.
+  const float em = ImGui::GetFontSize(), left = std::max(0.2f * sz.x, 20 * em), right = std::max(0.25f * sz.x, 20 * em);
+  auto col = [&](float f) {
+    if (f <= 0.2f) return left * f / 0.2f;
+    if (f <= 0.75f) return left + (sz.x - left - right) * (f - 0.2f) / 0.55f;
+    return sz.x - right + right * (f - 0.75f) / 0.25f;
+  };
+  ImGui::SetNextWindowPos(ImVec2(o.x + col(x), o.y + y * sz.y), cond);
+  ImGui::SetNextWindowSize(ImVec2(col(x + w) - col(x), h * sz.y), cond);
 }
 
 static int parent_of(const ViewState& v, int id) {

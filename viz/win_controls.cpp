@@ -48,87 +48,106 @@ void draw_controls(ViewState& v) {
   ImGui::SameLine();
   if (ImGui::Button("Redo", ImVec2(hw, 0))) redo(v);
   v.remember("redo");
-  ImGui::SetNextItemWidth(-80);
+  ImGui::SetNextItemWidth(-(ImGui::CalcTextSize("delay ms").x + ImGui::GetStyle().ItemInnerSpacing.x + 4));
   ImGui::SliderInt("delay ms", &v.settings.delay_ms, 0, 500);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed: a pause after every iteration, to watch slowly");
 
+  // Sections fold, so what a user changes most (the prompt, the window's seed, future rows and
+  // mask) stays reachable without scrolling at 1280x720; labels get the width they need.
+  const float sp_x = ImGui::GetStyle().ItemInnerSpacing.x;
+  const float label_w = ImGui::CalcTextSize("temperature").x + sp_x + 4;
+  LabSettings& st = v.settings;
+  EngineConfig& ec = st.engine;
+
   // Prompt.
-  ImGui::Spacing();
-  ImGui::TextDisabled("PROMPT");
-  static char buf[2048];
-  if (std::strncmp(buf, v.prompt.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.prompt.c_str());
-  if (ImGui::InputTextMultiline("##prompt", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f))) v.prompt = buf;
-  if (ImGui::Button("Reset with prompt")) {
-    LabCommand c;
-    c.kind = CmdKind::Reset;
-    c.text = v.prompt;
-    v.send(c, true);
+  if (ImGui::CollapsingHeader("Prompt", ImGuiTreeNodeFlags_DefaultOpen)) {
+    static char buf[2048];
+    if (std::strncmp(buf, v.prompt.c_str(), sizeof buf) != 0) std::snprintf(buf, sizeof buf, "%s", v.prompt.c_str());
+    if (ImGui::InputTextMultiline("##prompt", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f))) v.prompt = buf;
+    if (ImGui::Button("Reset with prompt")) {
+      LabCommand c;
+      c.kind = CmdKind::Reset;
+      c.text = v.prompt;
+      v.send(c, true);
+    }
+    v.remember("reset");
+    if (!v.sample_prompts.empty()) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(-1);
+      if (ImGui::BeginCombo("##samples", "samples")) {
+        for (const auto& p : v.sample_prompts)
+          if (ImGui::Selectable(p.c_str())) v.prompt = p;
+        ImGui::EndCombo();
+      }
+    }
   }
-  v.remember("reset");
-  if (!v.sample_prompts.empty()) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##samples", "samples")) {
-      for (const auto& p : v.sample_prompts)
-        if (ImGui::Selectable(p.c_str())) v.prompt = p;
+
+  // Window: what the next reset starts from, and which rows attend to which.
+  if (ImGui::CollapsingHeader("Window", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::SliderInt("future rows", &ec.future, 1, 64);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("future rows apply at the next reset");
+    v.remember("future_rows");
+    int seed = int(ec.seed);
+    ImGui::SetNextItemWidth(-label_w);
+    if (ImGui::InputInt("seed", &seed)) ec.seed = uint64_t(std::max(seed, 0));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the sampling seed; applies at the next reset");
+    v.remember("seed");
+    // Name the checkpoint's own mask: the default says which rows attend to which.
+    auto label = [&](MaskKind m) {
+      return m == MaskKind::Checkpoint ? s.checkpoint_mask + " (checkpoint)" : std::string(mask_name(m));
+    };
+    ImGui::SetNextItemWidth(-(ImGui::CalcTextSize("mask").x + sp_x + 4));
+    if (ImGui::BeginCombo("mask", label(ec.mask).c_str())) {
+      for (MaskKind m : s.masks) {
+        if (ImGui::Selectable(label(m).c_str(), m == ec.mask)) ec.mask = m;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(m));
+      }
       ImGui::EndCombo();
     }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("which rows each row may attend to; applies from the next iteration");
+    v.remember("mask");
+    bool drift = !ec.pin_past;
+    ImGui::Checkbox("past drifts", &drift);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: past rows are pinned one-hot; on: they are re-contextualised too");
+    ec.pin_past = !drift;
   }
 
   // Policy.
-  LabSettings& st = v.settings;
-  ImGui::Spacing();
-  ImGui::TextDisabled("POLICY  (collapse next, play)");
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo("##policy", st.policy.c_str())) {
-    for (const auto& p : s.policies)
-      if (ImGui::Selectable(p.c_str(), p == st.policy)) st.policy = p;
-    ImGui::EndCombo();
+  if (ImGui::CollapsingHeader("Policy (collapse next, play)", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##policy", st.policy.c_str())) {
+      for (const auto& p : s.policies)
+        if (ImGui::Selectable(p.c_str(), p == st.policy)) st.policy = p;
+      ImGui::EndCombo();
+    }
+    // The parameter's meaning above it, the slider the whole width: nothing cut at 1280 px.
+    auto param = [&](const char* what, const char* id, float* x, float lo, float hi, const char* f) {
+      ImGui::TextDisabled("%s", what);
+      ImGui::SetNextItemWidth(-1);
+      ImGui::SliderFloat(id, x, lo, hi, f);
+    };
+    if (st.policy == "threshold") param("rows this far under the curve's median", "##threshold", &st.params.threshold, 0.0f, 4.0f, "%.2f nats");
+    if (st.policy == "entropy-budget") param("summed entropy collapsed per round", "##budget", &st.params.budget, 0.1f, 40.0f, "%.1f nats");
+    if (st.policy == "median-partial") param("blend strength alpha", "##alpha", &st.params.alpha, 0.05f, 1.0f, "%.2f");
+    int pick = st.sample ? 1 : 0;
+    ImGui::RadioButton("arg-max", &pick, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("sample", &pick, 1);
+    st.sample = pick == 1;
+    ImGui::Checkbox("auto-mint", &st.auto_mint);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a full collapse of the first future row mints it into the past");
   }
-  if (st.policy == "threshold") ImGui::SliderFloat("threshold", &st.params.threshold, 0.05f, 8.0f, "%.2f nats");
-  if (st.policy == "entropy-budget") ImGui::SliderFloat("budget", &st.params.budget, 0.1f, 32.0f, "%.1f nats");
-  if (st.policy == "median-partial") ImGui::SliderFloat("alpha##pol", &st.params.alpha, 0.05f, 1.0f, "%.2f");
-  int pick = st.sample ? 1 : 0;
-  ImGui::RadioButton("arg-max", &pick, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("sample", &pick, 1);
-  st.sample = pick == 1;
-  ImGui::Checkbox("auto-mint", &st.auto_mint);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("a full collapse of the first future row mints it into the past");
 
   // Refinement.
-  ImGui::Spacing();
-  ImGui::TextDisabled("REFINEMENT");
-  ImGui::SetNextItemWidth(-110);
-  EngineConfig& ec = st.engine;
-  ImGui::SliderInt("max iters", &ec.max_iters, 1, 128);
-  ImGui::SetNextItemWidth(-110);
-  ImGui::SliderFloat("tolerance", &ec.tol, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(-110);
-  ImGui::SliderFloat("temperature", &ec.temperature, 0.05f, 3.0f, "%.2f");
-  int seed = int(ec.seed);
-  ImGui::SetNextItemWidth(-110);
-  if (ImGui::InputInt("seed", &seed)) ec.seed = uint64_t(std::max(seed, 0));
-  ImGui::SetNextItemWidth(-110);
-  ImGui::SliderInt("future rows", &ec.future, 1, 64);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("seed and future rows apply at the next reset");
-  bool drift = !ec.pin_past;
-  ImGui::Checkbox("past drifts", &drift);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: past rows are pinned one-hot; on: they are re-contextualised too");
-  ec.pin_past = !drift;
-  // Name the checkpoint's own mask: the default says which rows attend to which.
-  auto label = [&](MaskKind m) {
-    return m == MaskKind::Checkpoint ? s.checkpoint_mask + " (checkpoint)" : std::string(mask_name(m));
-  };
-  ImGui::SetNextItemWidth(-110);
-  if (ImGui::BeginCombo("mask", label(ec.mask).c_str())) {
-    for (MaskKind m : s.masks) {
-      if (ImGui::Selectable(label(m).c_str(), m == ec.mask)) ec.mask = m;
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mask_help(m));
-    }
-    ImGui::EndCombo();
+  if (ImGui::CollapsingHeader("Refinement", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::SliderInt("max iters", &ec.max_iters, 1, 128);
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::SliderFloat("tolerance", &ec.tol, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic);
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::SliderFloat("temperature", &ec.temperature, 0.05f, 3.0f, "%.2f");
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("which rows each row may attend to; applies from the next iteration");
   if (v.settings_init && !v.settings_cmd && st != v.seen_settings && !ImGui::IsAnyItemActive()) {
     LabCommand c;
     c.kind = CmdKind::Settings;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "viz/windows.h"
 
@@ -20,10 +21,16 @@ void draw_convergence(ViewState& v) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float th = ImGui::GetTextLineHeight();
 
+  // Headings wrap: the column is 20 em wide at 1280 px.
+  auto heading = [](const std::string& t) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", t.c_str());
+    ImGui::PopStyleColor();
+  };
   // Top: log10 of max |dx|/|x| (ink) and max KL (muted) over the last iterations, tolerance dashed.
-  ImGui::TextDisabled("per iteration: update |dx|/|x| (ink), KL (grey)");
+  heading("per iteration: update |dx|/|x| (ink), KL (grey), tolerance (dashed)");
   ImVec2 o = ImGui::GetCursorScreenPos();
-  const float lm = 40, W = avail.x - lm, H = std::max(40.0f, avail.y * 0.52f - th);
+  const float lm = ImGui::CalcTextSize("1e-7 ").x, W = avail.x - lm, H = std::max(40.0f, avail.y * 0.45f - 2 * th);
   const float lo = -7, hi = 1;  // decades
   auto ymap = [&](float val) { return o.y + H * (1 - (std::log10(std::max(val, 1e-7f)) - lo) / (hi - lo)); };
   for (int d = int(lo); d <= int(hi); d += 2) {
@@ -48,16 +55,28 @@ void draw_convergence(ViewState& v) {
   }
   const float ty = ymap(s.settings.engine.tol);
   for (float x = o.x + lm; x < o.x + lm + W; x += 8) dl->AddLine(ImVec2(x, ty), ImVec2(std::min(x + 4, o.x + lm + W), ty), muted);
-  ImGui::Dummy(ImVec2(avail.x, H + 6));
+  // x axis: the iterations shown, oldest to newest.
+  dl->AddLine(ImVec2(o.x + lm, o.y + H), ImVec2(o.x + lm + W, o.y + H), grid);
+  {
+    char a[48];
+    std::snprintf(a, sizeof a, "last %d iterations, newest right", std::max(n, 0));
+    dl->AddText(ImVec2(o.x + lm, o.y + H + 2), muted, a);
+  }
+  ImGui::Dummy(ImVec2(avail.x, H + th + 6));
 
   // Bottom: iterations per re-convergence, newest right.
   const auto& ci = s.converge_iters;
   std::vector<int> sorted(ci.begin(), ci.end());
   std::sort(sorted.begin(), sorted.end());
   const double med = sorted.empty() ? 0 : sorted[sorted.size() / 2];
-  ImGui::TextDisabled("iterations per re-convergence: %zu runs, median %.0f, max iters %d", ci.size(), med, s.settings.engine.max_iters);
+  {
+    char t[160];
+    std::snprintf(t, sizeof t, "iterations per re-convergence: %zu runs, median %.0f (max iters %d dashed)", ci.size(), med,
+                  s.settings.engine.max_iters);
+    heading(t);
+  }
   o = ImGui::GetCursorScreenPos();
-  const float H2 = std::max(30.0f, ImGui::GetContentRegionAvail().y - 4);
+  const float H2 = std::max(30.0f, ImGui::GetContentRegionAvail().y - th - 8);
   const int maxit = std::max(1, std::max(s.settings.engine.max_iters, sorted.empty() ? 1 : sorted.back()));
   const int nb = std::min<int>(int(ci.size()), std::max(4, int(W / 7)));
   const float bw = std::min(12.0f, W / float(std::max(nb, 1)));
@@ -66,11 +85,25 @@ void draw_convergence(ViewState& v) {
     const float x = o.x + lm + i * bw, hgt = H2 * float(it) / float(maxit);
     dl->AddRectFilled(ImVec2(x + 1, o.y + H2 - hgt), ImVec2(x + bw - 1, o.y + H2), it >= s.settings.engine.max_iters ? muted : ink);
   }
+  // Axes: iterations up (0, the median, the cap), re-convergences across, newest right.
+  dl->AddLine(ImVec2(o.x + lm - 2, o.y), ImVec2(o.x + lm - 2, o.y + H2), grid);
+  dl->AddLine(ImVec2(o.x + lm - 2, o.y + H2), ImVec2(o.x + lm + W, o.y + H2), grid);
+  const float cap_y = o.y + H2 - H2 * float(s.settings.engine.max_iters) / float(maxit);
+  for (float x = o.x + lm; x < o.x + lm + W; x += 8) dl->AddLine(ImVec2(x, cap_y), ImVec2(std::min(x + 4, o.x + lm + W), cap_y), muted);
   char b[16];
   std::snprintf(b, sizeof b, "%d", maxit);
   dl->AddText(ImVec2(o.x, o.y), muted, b);
+  if (med > 0 && H2 * med / maxit > 2 * th && H2 * (maxit - med) / maxit > 2 * th) {
+    std::snprintf(b, sizeof b, "%.0f", med);
+    dl->AddText(ImVec2(o.x, o.y + H2 - H2 * float(med) / float(maxit) - th / 2), muted, b);
+  }
   dl->AddText(ImVec2(o.x, o.y + H2 - th), muted, "0");
-  ImGui::Dummy(ImVec2(avail.x, H2));
+  {
+    char a[64];
+    std::snprintf(a, sizeof a, "last %d re-convergences, newest right", nb);
+    dl->AddText(ImVec2(o.x + lm, o.y + H2 + 2), muted, a);
+  }
+  ImGui::Dummy(ImVec2(avail.x, H2 + th + 4));
   ImGui::End();
 }
 

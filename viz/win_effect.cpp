@@ -35,8 +35,8 @@ void draw_effect(ViewState& v) {
       max_kl = std::max(max_kl, e.kl[size_t(i)]);
       max_dh = std::max(max_dh, std::abs(e.d_entropy[size_t(i)]));
     }
-  ImGui::TextWrapped("collapse at %lld: re-converged in %d iterations; %zu free rows changed their best guess",
-                     (long long)e.pos, e.iterations, e.changed.size());
+  ImGui::TextWrapped("%s at %lld: re-converged in %d iterations; %zu free rows changed their best guess",
+                     e.edit ? "past edited" : "collapse", (long long)e.pos, e.iterations, e.changed.size());
   ImGui::TextDisabled("free rows: largest |dH| %.3f nats, largest KL(before||after) %.3f nats", max_dh, max_kl);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -88,7 +88,7 @@ void draw_effect(ViewState& v) {
   if (cpos >= 0 && cpos < n) {
     const float cx = x_of(cpos) + bw / 2;
     dl->AddLine(ImVec2(cx, top), ImVec2(cx, bottom), accent, 1.5f);
-    dl->AddText(ImVec2(std::min(cx + 3, o.x + lm + W - 60), top), accent, "collapsed");
+    dl->AddText(ImVec2(std::min(cx + 3, o.x + lm + W - 60), top), accent, e.edit ? "edited" : "collapsed");
   }
   // Position axis: first, the collapse, last.
   const float ay = k0 + H + 2;
@@ -112,9 +112,10 @@ void draw_effect(ViewState& v) {
   } else if (ImGui::BeginTable("##changed", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
                                ImVec2(0, std::max(3 * th, ImGui::GetContentRegionAvail().y)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("position", ImGuiTableColumnFlags_WidthFixed);
+    // Fixed columns as wide as their headings (the numbers are narrower): nothing under the scrollbar.
+    ImGui::TableSetupColumn("position", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("position").x);
     ImGui::TableSetupColumn("best guess before -> after");
-    ImGui::TableSetupColumn("p before -> after", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("p before -> after", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("p before -> after").x);
     ImGui::TableHeadersRow();
     for (const auto& c : e.changed) {
       ImGui::TableNextRow();

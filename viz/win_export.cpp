@@ -9,6 +9,7 @@
 
 #include "viz/data_out.h"
 #include "viz/frame_composer.h"
+#include "viz/training_figure.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
@@ -114,7 +115,38 @@ void draw_export(ViewState& v) {
   ImGui::End();
 }
 
+// The Training window's plots as a figure in the frames' look (viz/training_figure.h), at the
+// export size and paper the Export window sets.
+static void export_training(ViewState& v) {
+  const bool svg = v.export_training == 2;
+  v.export_training = 0;
+  std::error_code ec;
+  fs::create_directories(v.export_dir, ec);
+  if (ec) {
+    v.training_msg = "error: " + v.export_dir + ": " + ec.message();
+    return;
+  }
+  FrameStyle st;
+  st.w = v.export_w;
+  st.h = v.export_h;
+  st.light = v.export_light;
+  st.title = "wfc: training";
+  std::string runs;
+  for (const auto& r : v.runs) runs += (runs.empty() ? "" : ", ") + fs::path(r.dir).filename().string();
+  st.subtitle = runs;
+  const Figure f = training_figure(v.runs, st);
+  char name[64];
+  std::snprintf(name, sizeof name, "training_%03d.%s", ++v.training_seq, svg ? "svg" : "png");
+  const std::string path = v.export_dir + "/" + name;
+  std::string err;
+  if (!svg && !v.composer) v.composer = std::make_unique<FrameComposer>();
+  const bool ok = svg ? write_text_file(path, figure_svg(f), &err) : write_png(path, v.composer->render(f), f.w, f.h, &err);
+  v.training_msg = ok ? "wrote " + path : "error: " + err;
+  if (ok) v.training_exported = path;
+}
+
 void run_exports(ViewState& v) {
+  if (v.export_training) export_training(v);
   if (!v.export_now && !(v.recording && v.snap->version != v.recorded_version)) return;
   std::error_code ec;
   fs::create_directories(v.export_dir, ec);

@@ -112,7 +112,7 @@ void draw_plot(ViewState& v) {
   const bool inside = ImGui::IsWindowHovered() && m.x >= origin.x && m.y >= origin.y && m.x < origin.x + W && m.y < origin.y + H;
   const int hit_scene = inside ? sc.hit(m.x - origin.x, m.y - origin.y) : -1;
   const int hit = hit_scene >= 0 ? r0 + hit_scene : -1;  // window row
-  if (!ImGui::IsPopupOpen("collapse")) v.hover = hit;
+  if (!ImGui::IsPopupOpen("collapse") && !ImGui::IsPopupOpen("edit past")) v.hover = hit;
   sc.hover = v.hover >= r0 ? v.hover - r0 : -1;
 
   // Redraw the texture only when what it shows changed.
@@ -184,11 +184,12 @@ void draw_plot(ViewState& v) {
     }
   }
 
-  if (hit >= 0 && !ImGui::IsPopupOpen("collapse")) {
+  if (hit >= 0 && !ImGui::IsPopupOpen("collapse") && !ImGui::IsPopupOpen("edit past")) {
     row_tooltip(v, hit);
-    if (ImGui::IsMouseClicked(0) && hit >= c.n_past) open_collapse_popup(v, hit);
+    if (ImGui::IsMouseClicked(0)) hit >= c.n_past ? open_collapse_popup(v, hit) : open_edit_popup(v, hit);
   }
   draw_collapse_popup(v);
+  draw_edit_popup(v);
   ImGui::End();
 }
 

@@ -4,11 +4,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "viz/marks.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
+
+// The colour scale: entropy 0 (grid tone) to log V (ink), in the lab's units, as the view maps it.
+static void draw_heat_scale(ViewState& v, ImVec2 at, float w, float th) {
+  const auto& s = *v.snap;
+  const float maxH = float(s.log_vocab > 0 ? s.log_vocab : 8.0);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  char lo[32], hi[48];
+  std::snprintf(lo, sizeof lo, "%.4g", to_units(0.0, v.units));
+  std::snprintf(hi, sizeof hi, "%.4g %s (uniform)", to_units(maxH, v.units), v.units == Units::Options ? "options" : units_name(v.units));
+  const float lw = ImGui::CalcTextSize(lo).x + 6, hw = ImGui::CalcTextSize(hi).x + 6;
+  const float bx = at.x + lw, bwid = std::max(20.0f, w - lw - hw);
+  dl->AddText(ImVec2(at.x, at.y), muted, lo);
+  const int n = 32;
+  for (int i = 0; i < n; ++i) {
+    const Rgba c = heat_colour(v.pal, (float(i) + 0.5f) / float(n));
+    dl->AddRectFilled(ImVec2(bx + bwid * float(i) / n, at.y + 2), ImVec2(bx + bwid * float(i + 1) / n + 0.5f, at.y + th - 2),
+                      ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, 1)));
+  }
+  dl->AddText(ImVec2(bx + bwid + 6, at.y), muted, hi);
+}
 
 void draw_spacetime(ViewState& v) {
   place_window(v, 0.75f, 0.0f, 0.25f, 0.55f);
@@ -17,11 +39,12 @@ void draw_spacetime(ViewState& v) {
   const auto& tl = s.timeline;
   ImGui::TextDisabled("entropy: iteration (down) x position");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float lm = 0, bm = ImGui::GetTextLineHeight() + 4;
+  const float th = ImGui::GetTextLineHeight();
+  const float lm = 0, bm = th + 4, scale_h = th + 10;  // position labels; the colour scale under them
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  // Rows stay at most 4 pixels tall, so a short session fills the top, not the whole panel.
-  const int W = std::max(16, int(avail.x - lm)),
-            H = std::max(16, std::min(int(avail.y - bm), 4 * std::max<int>(4, int(tl.size()))));
+  // The whole panel: a short session's iterations are tall bands, a long one's thin lines.
+  const int W = std::max(16, int(avail.x - lm)), H = std::max(16, int(avail.y - bm - scale_h));
+  draw_heat_scale(v, ImVec2(o.x, o.y + H + bm + 4), float(W), th);
   const bool stale = s.version != v.heat_version || v.heat_fb.w() != W || v.heat_fb.h() != H;
   if (stale || v.heat_fb.tex() == 0) {
     v.heat_extent = v.heat->render(tl, float(s.log_vocab > 0 ? s.log_vocab : 8.0), v.pal, W, H, v.heat_fb);
@@ -39,7 +62,7 @@ void draw_spacetime(ViewState& v) {
     const int first = int(tl.size()) - e.rows;
     for (const auto& mk : spacetime_marks(tl, e.rows, e.first_pos, e.last_pos, float(W), float(H))) {
       const ImVec2 a(o.x + mk.x0, o.y + mk.y0), b(o.x + mk.x1, o.y + mk.y1);
-      if (mk.kind == SpaceMark::Collapse) dl->AddTriangleFilled(a, ImVec2(b.x, a.y), ImVec2((a.x + b.x) / 2, b.y), accent);
+      if (mk.triangle()) dl->AddTriangleFilled(a, ImVec2(b.x, a.y), ImVec2((a.x + b.x) / 2, b.y), mk.kind == SpaceMark::Edit ? ink : accent);
       else dl->AddLine(a, b, ink, mk.kind == SpaceMark::Mint ? 2.0f : 1.0f);
     }
     const std::string l0 = std::to_string(e.first_pos), l1 = std::to_string(e.last_pos - 1);

@@ -9,58 +9,48 @@
 #include <filesystem>
 
 #include "viz/run_metrics.h"
+#include "viz/training_figure.h"
 #include "viz/windows.h"
 
 namespace wfc::viz {
 
 namespace {
 
-struct Series {
-  std::vector<double> x, y;
-  ImU32 col;
-};
-
-// A line plot with its y range from the data, min/max labels and the x range under it.
-void line_plot(const char* title, const std::vector<Series>& ss, ImVec2 size, const char* xlabel) {
+// A line plot from the shared plot list (viz/training_figure.h): its title, the data's own y range
+// labelled, the x range under it, each run in its series colour.
+void line_plot(const TrainingPlot& p, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled), grid = ImGui::GetColorU32(ImGuiCol_Border);
   const float th = ImGui::GetTextLineHeight();
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  dl->AddText(o, muted, title);
-  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-  for (const auto& s : ss)
-    for (size_t i = 0; i < s.x.size(); ++i)
-      if (std::isfinite(s.y[i])) {
-        x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
-        y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
-      }
+  dl->AddText(o, muted, p.title.c_str());
+  const PlotRange r = plot_range(p);
   const float lm = 52, top = o.y + th + 2, W = std::max(40.0f, size.x - lm - 6), H = std::max(30.0f, size.y - 2 * th - 8);
   dl->AddRect(ImVec2(o.x + lm, top), ImVec2(o.x + lm + W, top + H), grid);
-  if (x0 <= x1) {
-    const double lo = y0, hi = y1;  // labelled: the data's own range, not the padded one
-    if (y1 - y0 < 1e-9) y0 -= 0.5, y1 += 0.5;
-    if (x1 - x0 < 1e-9) x0 -= 0.5, x1 += 0.5;
-    const double pad = 0.05 * (y1 - y0);
-    y0 -= pad, y1 += pad;
+  if (r.any) {
     auto P = [&](double x, double y) {
-      return ImVec2(o.x + lm + float((x - x0) / (x1 - x0)) * W, top + H - float((y - y0) / (y1 - y0)) * H);
+      return ImVec2(o.x + lm + float((x - r.x0) / (r.x1 - r.x0)) * W, top + H - float((y - r.y0) / (r.y1 - r.y0)) * H);
     };
-    for (const auto& s : ss) {
+    for (size_t s = 0; s < p.x.size(); ++s) {
+      const Rgba c = series_colour(s);
+      const ImU32 col = ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a));
       std::vector<ImVec2> pts;
-      for (size_t i = 0; i < s.x.size(); ++i)
-        if (std::isfinite(s.y[i])) pts.push_back(P(s.x[i], s.y[i]));
-      if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), s.col, 0, 1.8f);
-      for (const auto& p : pts)
-        if (pts.size() < 40) dl->AddCircleFilled(p, 2.5f, s.col);
+      const size_t n = std::min(p.x[s].size(), p.y[s].size());
+      for_plotted(n, [&](size_t i) {
+        if (std::isfinite(p.y[s][i])) pts.push_back(P(p.x[s][i], p.y[s][i]));
+      });
+      if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), col, 0, 1.8f);
+      for (const auto& q : pts)
+        if (n < kDotsBelow) dl->AddCircleFilled(q, 2.5f, col);
     }
     char b[64];
-    std::snprintf(b, sizeof b, "%.4g", hi);
-    dl->AddText(ImVec2(o.x, P(x0, hi).y - th / 2), muted, b);
-    std::snprintf(b, sizeof b, "%.4g", lo);
-    dl->AddText(ImVec2(o.x, P(x0, lo).y - th / 2), muted, b);
-    std::snprintf(b, sizeof b, "%.0f", x0);
+    std::snprintf(b, sizeof b, "%.4g", r.hi);
+    dl->AddText(ImVec2(o.x, P(r.x0, r.hi).y - th / 2), muted, b);
+    std::snprintf(b, sizeof b, "%.4g", r.lo);
+    dl->AddText(ImVec2(o.x, P(r.x0, r.lo).y - th / 2), muted, b);
+    std::snprintf(b, sizeof b, "%.0f", r.x0);
     dl->AddText(ImVec2(o.x + lm, top + H + 2), muted, b);
-    std::snprintf(b, sizeof b, "%.0f %s", x1, xlabel);
+    std::snprintf(b, sizeof b, "%.0f %s", r.x1, p.xlabel.c_str());
     dl->AddText(ImVec2(o.x + lm + W - ImGui::CalcTextSize(b).x, top + H + 2), muted, b);
   } else {
     dl->AddText(ImVec2(o.x + lm + 8, top + 8), muted, "no points yet");
@@ -123,33 +113,24 @@ void draw_training(ViewState& v) {
     ImGui::PopID();
   }
   if (remove >= 0) v.runs.erase(v.runs.begin() + remove);
+  // The plots as a figure in the entropy frames' look, at the Export window's size and paper.
+  if (ImGui::Button("Export PNG")) v.export_training = 1;
+  v.remember("training_png");
+  ImGui::SameLine();
+  if (ImGui::Button("Export SVG")) v.export_training = 2;
+  v.remember("training_svg");
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", v.training_msg.empty() ? ("to " + v.export_dir + "/, " + std::to_string(v.export_w) + "x" +
+                                                      std::to_string(v.export_h) + " (File > Export sets both)").c_str()
+                                                   : v.training_msg.c_str());
 
-  std::vector<Series> loss, ff, ent, tps;
-  for (size_t i = 0; i < v.runs.size(); ++i) {
-    const auto& r = v.runs[i];
-    const ImU32 col = ImGui::ColorConvertFloat4ToU32(colour(i));
-    Series a{{}, {}, col}, b{{}, {}, col}, c{{}, {}, col}, d{{}, {}, col};
-    for (const auto& t : r.train) {
-      a.x.push_back(double(t.step)), a.y.push_back(t.future_nll);
-      d.x.push_back(double(t.step)), d.y.push_back(t.tokens_per_s);
-    }
-    for (const auto& e : r.eval) b.x.push_back(double(e.step)), b.y.push_back(e.first_future_nll);
-    if (!r.eval.empty())
-      for (size_t k = 0; k < r.eval.back().entropy_by_distance.size(); ++k)
-        c.x.push_back(double(k + 1)), c.y.push_back(r.eval.back().entropy_by_distance[k]);
-    loss.push_back(a), ff.push_back(b), ent.push_back(c), tps.push_back(d);
-  }
+  const auto plots = training_plots(v.runs);  // 2 x 2, by rows
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 cell(std::max(160.0f, avail.x / 2 - 6), std::max(100.0f, avail.y / 2 - 6));
-  ImGui::BeginGroup();
-  line_plot("future NLL, last iteration (train)", loss, cell, "step");
-  line_plot("first-future NLL (eval)", ff, cell, "step");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  line_plot("entropy by distance (latest WFC eval, nats)", ent, cell, "d");
-  line_plot("tokens/s", tps, cell, "step");
-  ImGui::EndGroup();
+  for (size_t i = 0; i < plots.size(); ++i) {
+    if (i % 2) ImGui::SameLine();
+    line_plot(plots[i], cell);
+  }
   v.remember("training_plots");
   ImGui::End();
 }

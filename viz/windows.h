@@ -28,6 +28,8 @@ void handle_shortcuts(ViewState& v);
 void row_tooltip(ViewState& v, int row);          // token, top-k, entropy, update of a window row
 void open_collapse_popup(ViewState& v, int row);  // the popup a click on a future row opens
 void draw_collapse_popup(ViewState& v);
+void open_edit_popup(ViewState& v, int row);      // the popup a click on a past row opens (a counterfactual)
+void draw_edit_popup(ViewState& v);
 // A floating window opened on demand (What changed, Row evolution, Training): its first size and
 // place, the F-key's raise request, and whether it is in front (ViewState::raise_or_close).
 void begin_tool_window(ViewState& v, const char* title, bool& shown, bool& raise, bool& front, float w, float h,
