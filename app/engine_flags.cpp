@@ -1,5 +1,7 @@
 // The settings' flags, generated from LabSettings::visit (EngineConfig's fields, the policy and its
 // parameters): one name, default and help per setting, the same in view, generate and eval.
+#include <cfloat>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <type_traits>
@@ -56,7 +58,14 @@ std::vector<cli::Flag> setting_flags(const std::vector<std::string>& names, cons
 
 static void read_flag(const cli::Args& a, const std::string& n, std::string& v) { v = a.str(n); }
 // Strict numbers (model/numbers.h): garbage, overflow and NaN fail here; ranges in validate().
-static void read_flag(const cli::Args& a, const std::string& n, float& v) { v = float(a.number(n)); }
+// A double beyond a float's range would become inf here and be reported as "got inf" by a range
+// check that never saw the user's text: say what is wrong with the text instead.
+static void read_flag(const cli::Args& a, const std::string& n, float& v) {
+  const double d = a.number(n);
+  if (std::fabs(d) > double(FLT_MAX))
+    throw cli::UsageError("option --" + n + ": " + a.str(n).substr(0, 40) + " is too large (the largest is about 3.4e38)");
+  v = float(d);
+}
 static void read_flag(const cli::Args& a, const std::string& n, MaskKind& v) { v = parse_mask(a.str(n), "option --" + n); }
 static void read_flag(const cli::Args& a, const std::string& n, bool& v) {
   const std::string s = a.str(n);

@@ -257,7 +257,9 @@ void LabSession::handle(const LabCommand& c) {
     throw;
   }
   history_.drop_old_states();
-  if (c.kind == CmdKind::Load) error_.clear();  // a checkpoint that opened ends the last error's story
+  // An action that worked ends the last error's story (a settings edit or a pause is no answer to
+  // it: the UI sends those by itself).
+  if (c.kind != CmdKind::Settings && c.kind != CmdKind::Pause) error_.clear();
   if (engine_ && c.kind != CmdKind::Goto && c.kind != CmdKind::Step && c.kind != CmdKind::Settings &&
       c.kind != CmdKind::Play && c.kind != CmdKind::Pause)
     view_.cur = engine_->snapshot();  // an action's effect shows at once, before its first iteration
@@ -376,6 +378,11 @@ void LabSession::dispatch(const LabCommand& c) {
       // is, and What changed measures the response like a collapse's.
       const std::vector<int> ids = c.token >= 0 ? std::vector<int>{c.token} : ck_.tok->encode(c.text);
       if (ids.empty()) throw InputError("edit: '" + c.text + "' holds no token");
+      const int64_t first = engine_->position(0), end = engine_->position(engine_->n_past());  // the window's past
+      if (c.pos >= first && c.pos < end && c.pos + int64_t(ids.size()) > end)
+        throw InputError("edit: '" + c.text.substr(0, 40) + "' is " + std::to_string(ids.size()) + " tokens, but the past holds " +
+                         std::to_string(end - c.pos) + " from position " + std::to_string(c.pos) + " (positions " +
+                         std::to_string(first) + ".." + std::to_string(end - 1) + ")");
       for (size_t i = 0; i < ids.size(); ++i) {  // all, before any change
         engine_->past_row(c.pos + int64_t(i), "edit");
         if (ids[i] >= engine_->vocab())

@@ -134,6 +134,7 @@ hostile "--tol 0 (eval)" 2 "--tol" -- "$WFC" eval "$CK" --tol 0
 hostile "--windows 1000000 (eval: over 1 GB of window ids before)" 2 "option --windows: 1000000 windows" -- "$WFC" eval "$CK" --val-files "$SRC/tests/data/tiny.txt" --windows 1000000
 hostile "--alpha 2 with another policy" 2 "option --alpha: must be in (0, 1], got 2" -- "$WFC" generate --alpha 2 --tokens 1
 hostile "--budget 0" 2 "option --budget: must be > 0 nats" -- "$WFC" view --budget 0
+hostile "--threshold 1e300 (beyond a float)" 2 "option --threshold: 1e300 is too large" -- "$WFC" generate --threshold 1e300 --tokens 1
 hostile "--policy bogus" 2 "option --policy: unknown policy 'bogus'" -- "$WFC" generate --policy bogus --tokens 1
 hostile "--threads -1" 2 "--threads" -- "$WFC" generate --threads -1
 hostile "--threads 100000" 2 "--threads" -- "$WFC" view --threads 100000

@@ -347,9 +347,10 @@ grep -qF "bad.safetensors" <<<"$RECENT" && bad "a checkpoint that failed to open
   || ok "the checkpoint that failed is not in recent files"
 grep -q "UI work per frame" "$WORK/lab.out" && ok "frame times printed: $(grep 'UI work' "$WORK/lab.out")" || bad "no frame-time line"
 grep -q "click -> re-converged" "$WORK/lab.out" && ok "$(grep 'click ->' "$WORK/lab.out")" || bad "no click latency line"
-# 13. At 1280x720 (a second lab on a smaller screen): every control of the Controls window is
+# 13. At 1280x720 (a second lab on a smaller screen, with the layout the 1600x900 lab saved): the
+#     saved layout does not fit, so it is reset, and every control of the Controls window is
 #     wholly inside it, the seed, future rows and mask included, without scrolling.
-mkdir -p "$WORK/small"
+mkdir -p "$WORK/small"; cp -r "$WORK/cfg" "$WORK/small/cfg"
 cat >"$WORK/small/run.sh" <<'SH'
 WFC="$1"; D="$2"
 "$WFC" view --config-dir "$D/cfg" --dump "$D/state.txt" --quit-after 60 >"$D/lab.out" 2>"$D/lab.err" &
@@ -365,6 +366,8 @@ kill $P 2>/dev/null; wait $P 2>/dev/null
 SH
 xvfb-run -a -s "-screen 0 1280x720x24" bash "$WORK/small/run.sh" "$WFC" "$WORK/small" >/dev/null 2>&1
 cp "$WORK/small/screen.png" "$WORK/13-small.png" 2>/dev/null
+[ "$(awk '$1=="layout_reset" {print $2}' "$WORK/small/state.txt" 2>/dev/null)" = 1 ] \
+  && ok "1280x720: the 1600x900 layout did not fit and was reset" || bad "1280x720: the saved layout was not reset"
 for r in play collapse_next undo redo reset future_rows seed mask; do
   V=$(awk -v n="$r" '$1=="rect" && $2==n {print $7; exit}' "$WORK/small/state.txt" 2>/dev/null)
   [ "$V" = 1 ] && ok "1280x720: '$r' is wholly inside its window" || bad "1280x720: '$r' is cut off or missing ($V)"

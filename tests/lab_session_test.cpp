@@ -512,11 +512,20 @@ TEST(LabSession, EditingAPastTokenReconvergesTheFutureAndReplays) {
   expect_input_error([&] { s->handle(before); }, {"is not in the window's past"});
   LabCommand text = cmd(CmdKind::EditPast, first_future(*after) - 1);
   text.text = "the city of atlanta";
-  expect_input_error([&] { s->handle(text); }, {"is not in the window's past"});
+  expect_input_error([&] { s->handle(text); }, {"edit: 'the city of atlanta' is", "tokens, but the past holds 1 from position"});
   LabCommand empty = cmd(CmdKind::EditPast, at);
   expect_input_error([&] { s->handle(empty); }, {"holds no token"});
   EXPECT_EQ(s->snapshot()->history.size(), nodes);
   EXPECT_EQ(s->snapshot()->past_tokens[2], old);
+  // The worker shows a refusal as the session's error; the next action that works ends it (a
+  // settings edit, which the UI sends by itself, does not).
+  s->note_error("edit: refused");
+  LabCommand keep = cmd(CmdKind::Settings);
+  keep.settings = keep.base = s->settings();
+  s->handle(keep);
+  EXPECT_EQ(s->snapshot()->error, "edit: refused");
+  s->handle(cmd(CmdKind::Step));
+  EXPECT_EQ(s->snapshot()->error, "");
 
   // A collapse and an edit measured together (a script runs both before an iteration): What
   // changed names the collapse, not "past edited".

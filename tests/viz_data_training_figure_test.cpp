@@ -32,7 +32,7 @@ TEST(TrainingFigure, PlotsTheRunsByTheirOwnRangeInTheFramesLook) {
   const std::vector<RunMetrics> runs = {run("runs/wfc", 7.0, 5), run("runs/ar", 5.0, 3)};
   const auto plots = training_plots(runs);
   ASSERT_EQ(plots.size(), 4u);
-  EXPECT_EQ(plots[0].title, "future NLL, last iteration (train)");
+  EXPECT_EQ(plots[0].title, "train NLL: future rows, last iteration (AR: next token)");
   ASSERT_EQ(plots[0].x.size(), 2u);
   EXPECT_EQ(plots[0].x[0].size(), 5u);
   EXPECT_EQ(plots[0].y[1].size(), 3u);

@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // ImGui::FindWindowByName: the saved layout checked against the screen
 
 #include <algorithm>
 #include <chrono>
@@ -202,6 +203,21 @@ int run_lab(LabBackend& backend, const LabOptions& o) {
     timed(10, draw_training);
     draw_status(v);
     v.reset_layout = false;
+    // A layout saved on a larger screen (imgui.ini) can leave the side columns past this one's
+    // edge: whenever the display size changes (the first frame too), a main window that does not
+    // fit resets the layout on the next frame.
+    {
+      const ImVec2 ds = ImGui::GetIO().DisplaySize;
+      if (ds.x != v.layout_w || ds.y != v.layout_h) {
+        v.layout_w = ds.x, v.layout_h = ds.y;
+        for (const char* name : {"Controls", "Entropy", "Tokens", "Spacetime", "Convergence", "History"})
+          if (const ImGuiWindow* w = ImGui::FindWindowByName(name))
+            if (w->Pos.x < -1 || w->Pos.y < -1 || w->Pos.x + w->Size.x > ds.x + 1 || w->Pos.y + w->Size.y > ds.y + 1) {
+              v.reset_layout = true;
+              v.layout_was_reset = true;
+            }
+      }
+    }
     v.keys.clear();
     // This frame has seen the presses: now their releases may land.
     v.pressed_this_frame.clear();

@@ -50,6 +50,7 @@ void write_state_dump(const ViewState& v, const std::string& path, int wx, int w
     f << "\n";
     f << "evo_shown " << v.show_evolution << "\n";
     f << "training_shown " << v.show_training << "\n";
+    f << "layout_reset " << v.layout_was_reset << "\n";
     f << "training_exported " << (v.training_exported.empty() ? "-" : v.training_exported) << "\n";
     f << "compare " << (s.compare ? s.compare->checkpoint : std::string("-")) << "\n";
     f << "compare_points " << v.compare_points << "\n";

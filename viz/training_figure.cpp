@@ -11,7 +11,7 @@
 namespace wfc::viz {
 
 std::vector<TrainingPlot> training_plots(const std::vector<RunMetrics>& runs) {
-  std::vector<TrainingPlot> p = {{"future NLL, last iteration (train)", "step", {}, {}},
+  std::vector<TrainingPlot> p = {{"train NLL: future rows, last iteration (AR: next token)", "step", {}, {}},
                                  {"entropy by distance (latest WFC eval, nats)", "d", {}, {}},
                                  {"first-future NLL (eval)", "step", {}, {}},
                                  {"tokens/s", "step", {}, {}}};

@@ -61,6 +61,8 @@ struct ViewState {
   bool settings_init = false;
 
   // Export (viz/win_export.cpp): the current view as PNG/SVG, a recorded sequence, the script.
+  float layout_w = 0, layout_h = 0;  // the display size the saved layout was last checked against
+  bool layout_was_reset = false;   // a saved layout did not fit the screen and was reset (state dump)
   bool show_export = false;
   bool show_effect = false;  // "What changed" (win_effect.cpp)
   // F3/F4/F5: a hidden window opens; one behind others comes to the front; the one in front closes.
@@ -82,7 +84,7 @@ struct ViewState {
   double runs_polled_at = 0;
   std::string run_input;        // its "run directory" box
   int export_training = 0;      // 1: PNG, 2: SVG of its plots, after this frame (win_export.cpp)
-  int training_seq = 0;         // training_NNN numbering
+  int training_seq[2] = {0, 0}; // training_NNN numbering, per format (PNG, SVG): a figure's two files share it
   std::string training_msg;     // what the last export wrote or why it failed
   std::string training_exported;  // the last file written (state dump)
   std::string collapse_text;    // the collapse popup's "collapse to text" box

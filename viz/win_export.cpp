@@ -136,7 +136,7 @@ static void export_training(ViewState& v) {
   st.subtitle = runs;
   const Figure f = training_figure(v.runs, st);
   char name[64];
-  std::snprintf(name, sizeof name, "training_%03d.%s", ++v.training_seq, svg ? "svg" : "png");
+  std::snprintf(name, sizeof name, "training_%03d.%s", ++v.training_seq[svg], svg ? "svg" : "png");
   const std::string path = v.export_dir + "/" + name;
   std::string err;
   if (!svg && !v.composer) v.composer = std::make_unique<FrameComposer>();
