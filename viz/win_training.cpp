@@ -86,7 +86,10 @@ void draw_training(ViewState& v) {
   if (ImGui::InputTextWithHint("##run", "run directory (holds metrics.jsonl)", buf, sizeof buf)) v.run_input = buf;
   v.remember("run_input");
   ImGui::SameLine();
-  if (ImGui::Button("Add run") && !v.run_input.empty()) add_run(v, v.run_input);
+  if (ImGui::Button("Add run") && !v.run_input.empty()) {
+    add_run(v, v.run_input);
+    v.run_input.clear();  // listed below now; the box is ready for the next run
+  }
   v.remember("add_run");
 
   auto colour = [](size_t k) { const Rgba c = series_colour(k); return ImVec4(c.r, c.g, c.b, c.a); };
