@@ -27,7 +27,7 @@ static nlohmann::json step_json(const StepReport& r) {
           {"topk_probs", r.topk_probs}, {"status", r.status},
           {"alpha", r.alpha},           {"max_update", r.max_update},
           {"max_kl", r.max_kl},         {"converged", r.converged},
-          {"ms", r.ms}};
+          {"ms", r.ms},                 {"unrun_from", r.unrun_from}};
 }
 
 torch::Device pick_device(const std::string& d) {

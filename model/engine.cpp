@@ -250,6 +250,7 @@ StepReport Engine::report(const torch::Tensor& upd, const torch::Tensor& kl, dou
   r.iteration = iteration_;
   r.n_past = n_past_;
   r.length = L;
+  if (const int R = rows_to_run(); R < L) r.unrun_from = R;
   r.k = k;
   r.ms = ms;
   // Only rows that can differ from a one-hot go through the V-wide entropy and top-k. A one-hot

@@ -51,6 +51,9 @@ struct StepReport {
   float max_kl = 0;
   bool converged = false;         // this iteration met the tolerance
   double ms = 0;                  // wall time of this iteration
+  // Rows from here on were left alone (generate's focus runs only the rows its policy reads):
+  // they keep their last values, uniform if never run. -1: every row ran.
+  int unrun_from = -1;
 };
 
 // Return false to cancel: the engine stops after the current iteration, state intact.

@@ -64,6 +64,13 @@ for j in lines:
     assert len(j["argmax_text"]) == j["length"] == len(j["argmax"]), j.keys()
     assert len(j["topk_text"]) == len(j["topk_ids"]) == j["length"] * j["k"]
 assert any(t.strip() for t in lines[0]["argmax_text"][: lines[0]["n_past"]])  # the prompt's words
+# first-future runs only the rows it reads: the lines say from which row the rest was left alone;
+# top-k fillers at probability 0 (a one-hot row's other ids) carry no text.
+assert any(j["unrun_from"] >= 0 for j in lines), "no line says which rows the focus left alone"
+for j in lines:
+    assert j["unrun_from"] == -1 or j["n_past"] < j["unrun_from"] < j["length"], j["unrun_from"]
+    for p, t in zip(j["topk_probs"], j["topk_text"]):
+        assert p > 0 or t == "", (p, t)
 PY
 # The lab's new inputs are checked before any window (and before the display): one line, exit 2.
 expect_rc 2 "view --run on a missing directory" -- env DISPLAY= "$WFC" view --run "$WORK/no-such-run"

@@ -54,7 +54,7 @@ TEST(DataOut, RowsCsvQuotesTokenTextAndHasOneLinePerRow) {
   std::vector<std::string> lines;
   while (std::getline(in, line)) lines.push_back(line);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[0], "40,0,past,0,0,0,the,0,the,1,1,\" say \"\"hi\"\", then\",0");
+  EXPECT_EQ(lines[0], "40,0,past,0,0,0,the,0,the,1,1,,0");  // a filler at p 0 has no text
   EXPECT_EQ(lines[2].substr(0, 16), "42,2,free,2.5,0,");
   EXPECT_NE(lines[2].find(",0.04,"), std::string::npos);
 }
@@ -66,6 +66,22 @@ TEST(DataOut, StepArraysGainTokenText) {
   ASSERT_EQ(j["topk_text"].size(), 6u);
   EXPECT_EQ(j["argmax_text"][0], "the");
   EXPECT_EQ(j["topk_text"][5], kVocab[1]);
+  EXPECT_EQ(j["topk_text"][1], "");  // the past row's filler at p 0: no text
+}
+
+// A one-hot row's other top-k ids are fillers at probability 0: JSON rows list only real guesses;
+// rows a focused iteration left alone (generate's first-future) say so.
+TEST(DataOut, FillersAreLeftOutAndRowsNotRunAreMarked) {
+  StepReport r = three_rows();
+  auto j = rows_json(r, 0, &kVocab);
+  EXPECT_EQ(j["rows"][0]["topk"].size(), 1u);  // past: its token only
+  EXPECT_EQ(j["rows"][1]["topk"].size(), 1u);  // collapsed
+  EXPECT_EQ(j["rows"][2]["topk"].size(), 2u);  // free: both guesses
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(j["rows"][i]["ran"].get<bool>()) << i;
+  r.unrun_from = 2;
+  j = rows_json(r, 0, &kVocab);
+  EXPECT_TRUE(j["rows"][1]["ran"].get<bool>());
+  EXPECT_FALSE(j["rows"][2]["ran"].get<bool>());
 }
 
 }  // namespace

@@ -12,9 +12,16 @@ std::vector<std::string> token_texts(const std::vector<int32_t>& ids, const std:
   return out;
 }
 
+// A top-k entry at probability 0 is a filler (a one-hot row's other ids): it is written with no text,
+// so a reader never sees '<unk>', '<s>' ... as a row's guesses.
+static bool filler(const StepReport& r, size_t e) { return e < r.topk_probs.size() && r.topk_probs[e] <= 0.0f; }
+
 void add_token_texts(nlohmann::json& j, const StepReport& r, const std::vector<std::string>* vocab) {
   j["argmax_text"] = token_texts(r.argmax, vocab);
-  j["topk_text"] = token_texts(r.topk_ids, vocab);
+  auto top = token_texts(r.topk_ids, vocab);
+  for (size_t e = 0; e < top.size(); ++e)
+    if (filler(r, e)) top[e].clear();
+  j["topk_text"] = std::move(top);
 }
 
 nlohmann::json rows_json(const StepReport& r, int64_t offset, const std::vector<std::string>* vocab) {
@@ -24,6 +31,7 @@ nlohmann::json rows_json(const StepReport& r, int64_t offset, const std::vector<
     const size_t u = size_t(i);
     nlohmann::json top = nlohmann::json::array();
     for (size_t c = 0; c < k && u * k + c < r.topk_ids.size(); ++c) {
+      if (filler(r, u * k + c)) break;  // sorted: the rest are fillers too
       const int32_t id = r.topk_ids[u * k + c];
       top.push_back({{"id", id}, {"text", token_texts({id}, vocab)[0]}, {"p", r.topk_probs[u * k + c]}});
     }
@@ -33,7 +41,8 @@ nlohmann::json rows_json(const StepReport& r, int64_t offset, const std::vector<
                     {"entropy", r.entropy.at(u)},
                     {"alpha", u < r.alpha.size() ? r.alpha[u] : 0.0f},
                     {"argmax", {{"id", r.argmax.at(u)}, {"text", token_texts({r.argmax.at(u)}, vocab)[0]}}},
-                    {"topk", top}});
+                    {"topk", top},
+                    {"ran", r.unrun_from < 0 || i < r.unrun_from}});
   }
   return {{"iteration", r.iteration}, {"offset", offset}, {"n_past", r.n_past},
           {"length", r.length},       {"k", r.k},           {"rows", rows}};
@@ -68,7 +77,8 @@ std::string rows_csv(const StepReport& r, int64_t offset, const std::vector<std:
            std::to_string(r.argmax.at(u)) + "," + csv_field(token_texts({r.argmax.at(u)}, vocab)[0]);
     for (size_t c = 0; c < k; ++c) {
       const int32_t id = r.topk_ids.at(u * k + c);
-      out += "," + std::to_string(id) + "," + csv_field(token_texts({id}, vocab)[0]) + "," + num(r.topk_probs.at(u * k + c));
+      const std::string text = filler(r, u * k + c) ? "" : token_texts({id}, vocab)[0];
+      out += "," + std::to_string(id) + "," + csv_field(text) + "," + num(r.topk_probs.at(u * k + c));
     }
     out += "\n";
   }
