@@ -1,6 +1,7 @@
 // wfc eval: the held-out evaluation of `wfc train`, for one checkpoint or several side by side
 // (a WFC model next to its baseline: same text, same windows, same first-future tokens).
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -110,13 +111,14 @@ static int run_eval(const cli::Args& a) {
     row("  iterations", [&](const EvalResult& r) { return wfc_only(r, r.ahead_iters, 2); });
   }
   row("seconds", [&](const EvalResult& r) { return num(r.seconds, 1); });
-  // A gain of exactly 0 is not a finding about the model: its mask and read-out keep the first
+  // A gain of (nearly) 0 is often no finding about the model: its mask and read-out can keep the first
   // future token from seeing the future rows (shifted read-out from the last past row, which
   // attends to nothing after it under the block, held and causal masks).
   for (size_t i = 0; i < results.size(); ++i)
-    if (o.future > 1 && results[i].second.think_ahead && results[i].second.think_ahead_gain == 0.0)
-      std::cout << "\n[" << i + 1 << "] think-ahead gain 0 by construction: under this checkpoint's mask and read-out the first "
-                << "future token is read from a row that sees no future row (checkpoints/README.md, think-ahead)\n";
+    if (o.future > 1 && results[i].second.think_ahead && std::fabs(results[i].second.think_ahead_gain) < 1e-4)
+      std::cout << "\n[" << i + 1 << "] think-ahead gain below 1e-4: with the shifted read-out under the block, held or causal "
+                << "mask it is 0 by construction (the first future token is read from the last past row, which sees no future "
+                << "row; checkpoints/README.md, think-ahead)\n";
   if (results.size() >= 2) {
     const bool same_tok = std::all_of(tokenizers.begin(), tokenizers.end(), [&](const auto& t) { return t == tokenizers[0]; });
     std::cout << "\nfirst-future NLL ratio [k]/[1]:";

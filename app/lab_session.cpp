@@ -197,6 +197,8 @@ void LabSession::note_collapse(int64_t pos, bool capture, bool edit) {
   if (before_.p.defined() && before_.pos < 0) {
     before_.pos = pos;
     before_.edit = edit;
+  } else if (before_.p.defined() && !edit && before_.edit) {
+    before_.pos = pos;  // a collapse after edits: What changed names the collapse (as the timeline does)
   }
   before_.edit = before_.edit && edit;  // "past edited" only when every change it measures was an edit
   if (before_.p.defined()) before_.set.push_back(pos);
@@ -257,8 +259,8 @@ void LabSession::handle(const LabCommand& c) {
     throw;
   }
   history_.drop_old_states();
-  // An action that worked ends the last error's story (a settings edit or a pause is no answer to
-  // it: the UI sends those by itself).
+  // An action that worked ends the last error's story (a settings edit is no answer to it: the
+  // controls send one by themselves; a pause changes nothing).
   if (c.kind != CmdKind::Settings && c.kind != CmdKind::Pause) error_.clear();
   if (engine_ && c.kind != CmdKind::Goto && c.kind != CmdKind::Step && c.kind != CmdKind::Settings &&
       c.kind != CmdKind::Play && c.kind != CmdKind::Pause)

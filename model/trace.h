@@ -56,6 +56,10 @@ struct StepReport {
   int unrun_from = -1;
 };
 
+// A top-k entry at probability 0 is no guess: a one-hot row's other ids, or a soft row's
+// entries that underflowed. Lists a person reads (tooltips, popups, traces, saved data) skip it.
+inline bool topk_filler(float p) { return !(p > 0.0f); }
+
 // Return false to cancel: the engine stops after the current iteration, state intact.
 using StepCallback = std::function<bool(const StepReport&)>;
 

@@ -545,6 +545,16 @@ TEST(LabSession, EditingAPastTokenReconvergesTheFutureAndReplays) {
   ASSERT_NE(ev, tl.rend());
   EXPECT_EQ((*ev)->event, viz::TimelineRow::Collapse);
   EXPECT_EQ((*ev)->event_pos, first_future(*s0) + 2);
+  // The other order (an edit, then a collapse) names the collapse too.
+  LabCommand e4 = cmd(CmdKind::EditPast, s0->offset + 2);
+  e4.token = (s0->past_tokens[2] + 7) % int(s0->vocab->size());
+  sc->handle(e4);
+  const int64_t later = first_future(*sc->snapshot()) + 3;
+  sc->handle(cmd(CmdKind::Collapse, later));
+  sc->handle(cmd(CmdKind::Converge));
+  settle(*sc);
+  EXPECT_EQ(sc->snapshot()->effect.pos, later);
+  EXPECT_FALSE(sc->snapshot()->effect.edit);
   // An edit alone is an edit in the timeline (Spacetime draws it in ink, not the accent).
   LabCommand e3 = cmd(CmdKind::EditPast, s0->offset);
   e3.token = (s0->past_tokens[0] + 3) % int(s0->vocab->size());

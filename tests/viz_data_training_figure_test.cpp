@@ -99,6 +99,12 @@ TEST(TrainingFigure, PlotsTheRunsByTheirOwnRangeInTheFramesLook) {
   FrameStyle small;
   small.w = 320, small.h = 200;
   const Figure crowded = training_figure(many, small);
+  bool more = false;
+  for (const auto& t : crowded.texts) {
+    EXPECT_LE(t.y + t.px, float(small.h) + 0.5f) << t.text;  // every text inside the figure
+    more |= t.text.find("more runs") != std::string::npos;
+  }
+  EXPECT_TRUE(more) << "30 runs do not fit a 200 px legend: the rest are counted";
   for (const auto& l : crowded.lines)
     if (l.xy.size() == 10) {  // a plot box: its bottom below its top, its right beyond its left
       EXPECT_GT(l.xy[5], l.xy[1]);

@@ -19,8 +19,11 @@ CompareRow compare_row(const LabSnapshot& s, int64_t pos) {
   if (r.next_token && i != cur.n_past) return r;    // an AR model predicts the next token only
   r.present = true;
   r.entropy = cur.entropy.at(size_t(i));
-  for (int j = 0; j < cur.k; ++j)
-    r.top.emplace_back(cur.topk_ids.at(size_t(i) * size_t(cur.k) + size_t(j)), cur.topk_probs.at(size_t(i) * size_t(cur.k) + size_t(j)));
+  for (int j = 0; j < cur.k; ++j) {
+    const float p = cur.topk_probs.at(size_t(i) * size_t(cur.k) + size_t(j));
+    if (topk_filler(p)) break;  // sorted: no guesses after it
+    r.top.emplace_back(cur.topk_ids.at(size_t(i) * size_t(cur.k) + size_t(j)), p);
+  }
   return r;
 }
 

@@ -12,9 +12,9 @@ std::vector<std::string> token_texts(const std::vector<int32_t>& ids, const std:
   return out;
 }
 
-// A top-k entry at probability 0 is a filler (a one-hot row's other ids): it is written with no text,
-// so a reader never sees '<unk>', '<s>' ... as a row's guesses.
-static bool filler(const StepReport& r, size_t e) { return e < r.topk_probs.size() && r.topk_probs[e] <= 0.0f; }
+// A filler (model/trace.h topk_filler) is written with no text, so a reader never sees '<unk>',
+// '<s>' ... as a row's guesses.
+static bool filler(const StepReport& r, size_t e) { return e < r.topk_probs.size() && topk_filler(r.topk_probs[e]); }
 
 void add_token_texts(nlohmann::json& j, const StepReport& r, const std::vector<std::string>* vocab) {
   j["argmax_text"] = token_texts(r.argmax, vocab);

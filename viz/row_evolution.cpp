@@ -42,7 +42,7 @@ RowEvolution row_evolution(const std::vector<std::shared_ptr<const TimelineRow>>
     const auto& r = *tl[at[j].first];
     ev.iterations.push_back(r.iteration);
     for (int c = 0; c < r.k; ++c) {
-      if (prob(j, c) <= 0) continue;
+      if (topk_filler(prob(j, c))) continue;
       const int32_t id = top(j, c);
       for (auto& s : ev.series)
         if (s.token == id) s.p[j] = r.topk_probs[size_t(at[j].second * r.k + c)];

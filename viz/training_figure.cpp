@@ -110,8 +110,15 @@ Figure training_figure(const std::vector<RunMetrics>& runs, const FrameStyle& st
     f.texts.push_back({bx, by + bh + 3 * k, L.small_px, pal.muted, num("%.0f", r.x0)});
     f.texts.push_back({bx + bw - mono_text_width(x1, L.small_px), by + bh + 3 * k, L.small_px, pal.muted, x1});
   }
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const float y = bottom + 8 * k + float(i) * (L.small_px + 6 * k);
+  // As many legend lines as fit its third; the rest are counted.
+  const float line_h = L.small_px + 6 * k;
+  const size_t fit = size_t(std::max(1.0f, (float(st.h) - bottom - 8 * k) / line_h));
+  const size_t shown = runs.size() > fit ? fit - 1 : runs.size();
+  if (shown < runs.size())
+    f.texts.push_back({left, bottom + 8 * k + float(shown) * line_h, L.small_px, pal.muted,
+                       "+" + std::to_string(runs.size() - shown) + " more runs"});
+  for (size_t i = 0; i < shown; ++i) {
+    const float y = bottom + 8 * k + float(i) * line_h;
     f.lines.push_back({{left, y + L.small_px / 2, left + 24 * k, y + L.small_px / 2}, series_colour(i), 3.0f * k});
     f.texts.push_back({left + 32 * k, y, L.small_px, pal.ink, runs[i].dir});
   }

@@ -58,6 +58,7 @@ void draw_collapse_popup(ViewState& v) {
     for (int j = 0; j < c.k; ++j) {
       const int id = c.topk_ids[size_t(row) * c.k + j];
       const float p = c.topk_probs[size_t(row) * c.k + j];
+      if (topk_filler(p)) break;  // sorted: no guesses after it
       char label[160];
       std::snprintf(label, sizeof label, "%5.1f%%  '%s'##tok%d", 100 * p, token_piece(s, id).c_str(), j);
       if (ImGui::Selectable(label)) {

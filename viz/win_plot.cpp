@@ -35,6 +35,7 @@ void row_tooltip(ViewState& v, int row) {
     for (int j = 0; j < c.k; ++j) {
       const int id = c.topk_ids[size_t(row) * c.k + j];
       const float p = c.topk_probs[size_t(row) * c.k + j];
+      if (topk_filler(p)) break;  // sorted: no guesses after it
       const ImVec2 at = ImGui::GetCursorScreenPos();
       ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + 140 * p, at.y + ImGui::GetTextLineHeight()),
                                                 ImGui::GetColorU32(ImGuiCol_FrameBgActive));

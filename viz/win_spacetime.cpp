@@ -86,6 +86,7 @@ void draw_spacetime(ViewState& v) {
         const int64_t f = i - row.n_past;
         for (int c = 0; f >= 0 && c < std::min(row.k, 5) && size_t((f + 1) * row.k) <= row.topk_ids.size(); ++c) {
           const int32_t id = row.topk_ids[size_t(f * row.k + c)];
+          if (topk_filler(row.topk_probs[size_t(f * row.k + c)])) break;
           ImGui::Text("  %5.3f  '%s'", row.topk_probs[size_t(f * row.k + c)], token_piece(s, id).c_str());
         }
         if (f >= 0) ImGui::TextDisabled("click: follow this row across iterations");
