@@ -52,7 +52,7 @@ read -r SX SY SW SH <<<"$(awk '$1=="rect" && $2=="spacetime_image" {printf "%d %
 # The newest iteration, a few rows left of the collapse: a row that responded to it.
 X0=$(awk -v x="$SX" -v w="$SW" -v t="$T" -v n="$LEN" 'BEGIN{printf "%d", x + w * (t - 3 + 0.5) / n}')
 click "$X0" $((SY + SH - 2))
-xdotool mousemove 10 10; sleep 0.6
+xdotool mousemove 5 $((${SIZE#*x} - 5)); sleep 0.6  # the status bar: nothing hovered
 import -window root "$OUT/lab-row-evolution-$SIZE.png"
 xdotool key F4; sleep 0.4; wait_idle
 SHOTS="$OUT/lab-what-changed-$SIZE.png $OUT/lab-row-evolution-$SIZE.png"

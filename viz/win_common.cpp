@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdarg>
 
 #include "viz/windows.h"
 
@@ -19,6 +20,15 @@ void begin_tool_window(ViewState& v, const char* title, bool& shown, bool& raise
   raise = false;
   ImGui::Begin(title, &shown);
   front = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+}
+
+void muted_wrapped(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
 }
 
 void place_window(ViewState& v, float x, float y, float w, float h) {

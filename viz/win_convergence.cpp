@@ -21,14 +21,8 @@ void draw_convergence(ViewState& v) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float th = ImGui::GetTextLineHeight();
 
-  // Headings wrap: the column is 20 em wide at 1280 px.
-  auto heading = [](const std::string& t) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", t.c_str());
-    ImGui::PopStyleColor();
-  };
   // Top: log10 of max |dx|/|x| (ink) and max KL (muted) over the last iterations, tolerance dashed.
-  heading("per iteration: update |dx|/|x| (ink), KL (grey), tolerance (dashed)");
+  muted_wrapped("per iteration: update |dx|/|x| (ink), KL (grey), tolerance (dashed)");
   ImVec2 o = ImGui::GetCursorScreenPos();
   const float lm = ImGui::CalcTextSize("1e-7 ").x, W = avail.x - lm, H = std::max(40.0f, avail.y * 0.45f - 2 * th);
   const float lo = -7, hi = 1;  // decades
@@ -69,12 +63,8 @@ void draw_convergence(ViewState& v) {
   std::vector<int> sorted(ci.begin(), ci.end());
   std::sort(sorted.begin(), sorted.end());
   const double med = sorted.empty() ? 0 : sorted[sorted.size() / 2];
-  {
-    char t[160];
-    std::snprintf(t, sizeof t, "iterations per re-convergence: %zu runs, median %.0f (max iters %d dashed)", ci.size(), med,
-                  s.settings.engine.max_iters);
-    heading(t);
-  }
+  muted_wrapped("iterations per re-convergence: %zu runs, median %.0f (max iters %d dashed)", ci.size(), med,
+                s.settings.engine.max_iters);
   o = ImGui::GetCursorScreenPos();
   const float H2 = std::max(30.0f, ImGui::GetContentRegionAvail().y - th - 8);
   const int maxit = std::max(1, std::max(s.settings.engine.max_iters, sorted.empty() ? 1 : sorted.back()));

@@ -38,7 +38,7 @@ void draw_evolution(ViewState& v) {
     ImGui::End();
     return;
   }
-  ImGui::TextDisabled("%zu iterations (%lld .. %lld): its top 5 now and earlier leaders, while in its top %d; grey lines: collapses elsewhere",
+  muted_wrapped("%zu iterations (%lld .. %lld): its top 5 now and earlier leaders, while in its top %d; grey lines: collapses elsewhere",
                       ev.iterations.size(), (long long)ev.iterations.front(), (long long)ev.iterations.back(), s.cur.k);
 
   auto colour = [](size_t k) { const Rgba c = series_colour(k); return ImVec4(c.r, c.g, c.b, c.a); };

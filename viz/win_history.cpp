@@ -50,13 +50,7 @@ void draw_history(ViewState& v) {
   const int at = int(std::find(v.tip_path.begin(), v.tip_path.end(), s.current) - v.tip_path.begin());
   int branches = 0;
   for (const auto& k : v.kids) branches += k.size() > 1;
-  {  // wrapped: the column is 20 em wide at 1280 px
-    char t[128];
-    std::snprintf(t, sizeof t, "step %d of %d   (%zu in the tree, %d branch points)", at, int(v.tip_path.size()) - 1, h.size(), branches);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", t);
-    ImGui::PopStyleColor();
-  }
+  muted_wrapped("step %d of %d   (%zu in the tree, %d branch points)", at, int(v.tip_path.size()) - 1, h.size(), branches);
   ImGui::SetNextItemWidth(-1);
   int pos = at;
   if (ImGui::SliderInt("##scrub", &pos, 0, std::max(0, int(v.tip_path.size()) - 1), "step %d") && pos != at &&

@@ -24,7 +24,7 @@ void draw_tokens(ViewState& v) {
   ImGui::Begin("Tokens");
   const auto& s = *v.snap;
   const auto& c = s.cur;
-  ImGui::TextDisabled("%d past tokens, %d future rows; ink and bar: the best guess's probability (bar: square root)",
+  muted_wrapped("%d past tokens, %d future rows; ink and bar: the best guess's probability (bar: square root)",
                       c.n_past, c.length - c.n_past);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 o = ImGui::GetCursorScreenPos();

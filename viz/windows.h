@@ -1,6 +1,8 @@
 // One draw function per window (each in its own win_*.cpp), all reading the frame's snapshot from
 // the ViewState and sending commands through it.
 #pragma once
+#include <imgui.h>  // IM_FMTARGS
+
 #include "viz/view_state.h"
 
 namespace wfc::viz {
@@ -35,6 +37,9 @@ void draw_edit_popup(ViewState& v);
 void begin_tool_window(ViewState& v, const char* title, bool& shown, bool& raise, bool& front, float w, float h,
                        float dx, float dy);
 void place_window(ViewState& v, float x, float y, float w, float h);  // fractions of the work area
+// A heading in the muted colour, wrapped at the window's width (printf-style): nothing is cut off
+// when a column is 20 em wide at 1280 px.
+void muted_wrapped(const char* fmt, ...) IM_FMTARGS(1);
 void undo(ViewState& v);
 void redo(ViewState& v);
 std::string row_text(const ViewState& v, int row);  // the token (past) or best guess (future)
