@@ -153,6 +153,10 @@ TEST(Export, BadScriptsFailOnTheirLineAndWriteNothing) {
       {"prompt The jury\nfuture 9999999999999999999999\n", ":2: future: expected an integer in [1, 4096], got '9999999999999999999999' (too large)"},
       {"prompt The jury\ncollapse 5 partial nan\n", ":2: alpha: expected a finite number in [0, 1], got 'nan'"},
       {"prompt The jury\ncollapse 5 half\n", ":2: collapse: mode 'half'"},
+      // A counterfactual edit of the past: arguments, the past only, the vocabulary.
+      {"prompt The jury\nedit 0\n", ":2: edit: expected 2 argument(s), got 1"},
+      {"prompt The jury\nconverge\nedit 40 5\n", ":3: edit: position 40 is not in the window's past"},
+      {"prompt The jury\nedit 0 999999\n", ":2: edit: token 999999 is outside the vocabulary"},
   };
   for (const auto& c : cases) {
     const std::string out = dir + "/out";

@@ -33,6 +33,7 @@ class FrameComposer {
 
  private:
   void ensure_fonts(float k);  // call with ctx_ (or none of ours) current
+  std::vector<uint8_t> finish(int w, int h, const Rgba& paper);  // render ctx_'s frame, read it back
   void destroy_context();
   ImGuiContext* ctx_ = nullptr;
   float font_k_ = 0;

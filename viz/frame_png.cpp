@@ -105,6 +105,19 @@ void FrameComposer::ensure_fonts(float k) {
   font_k_ = k;
 }
 
+// The frame's ImGui draw lists onto paper in the output framebuffer, read back (ctx_ current).
+std::vector<uint8_t> FrameComposer::finish(int w, int h, const Rgba& paper) {
+  ImGui::Render();
+  out_fb_.resize(w, h);
+  out_fb_.bind();
+  glClearColor(paper.r, paper.g, paper.b, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  auto px = out_fb_.read_rgba();
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  return px;
+}
+
 std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyle& st) {
   const FrameLayout L = layout_frame(st);
   ensure_fonts(L.k);
@@ -187,15 +200,7 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
     text(small_, L.small_px, it.tx, it.ty, muted, it.label);
   }
 
-  ImGui::Render();
-  out_fb_.resize(st.w, st.h);
-  out_fb_.bind();
-  glClearColor(pal.paper.r, pal.paper.g, pal.paper.b, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  auto px = out_fb_.read_rgba();
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  return px;
+  return finish(st.w, st.h, pal.paper);
 }
 
 std::vector<uint8_t> FrameComposer::render(const Figure& f) {
@@ -217,15 +222,7 @@ std::vector<uint8_t> FrameComposer::render(const Figure& f) {
     ImFont* font = t.px >= f.title_px ? title_ : t.px >= f.label_px ? label_ : small_;
     dl->AddText(font, t.px, ImVec2(t.x, t.y), col(t.col), t.text.c_str());
   }
-  ImGui::Render();
-  out_fb_.resize(f.w, f.h);
-  out_fb_.bind();
-  glClearColor(f.paper.r, f.paper.g, f.paper.b, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  auto px = out_fb_.read_rgba();
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  return px;
+  return finish(f.w, f.h, f.paper);
 }
 
 static void append_bytes(void* ctx, void* data, int size) {
