@@ -33,6 +33,7 @@ class FrameComposer {
 
  private:
   void ensure_fonts(float k);  // call with ctx_ (or none of ours) current
+  struct ImDrawList* start(int w, int h);                        // a new frame of ctx_ at w x h
   std::vector<uint8_t> finish(int w, int h, const Rgba& paper);  // render ctx_'s frame, read it back
   void destroy_context();
   ImGuiContext* ctx_ = nullptr;

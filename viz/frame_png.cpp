@@ -105,6 +105,16 @@ void FrameComposer::ensure_fonts(float k) {
   font_k_ = k;
 }
 
+// A new frame of ctx_ (current) at w x h: its background draw list takes everything.
+ImDrawList* FrameComposer::start(int w, int h) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(w), float(h));
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  return ImGui::GetBackgroundDrawList();
+}
+
 // The frame's ImGui draw lists onto paper in the output framebuffer, read back (ctx_ current).
 std::vector<uint8_t> FrameComposer::finish(int w, int h, const Rgba& paper) {
   ImGui::Render();
@@ -131,12 +141,7 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
   if (st.spacetime)
     he = heat_->render(s.timeline, float(s.log_vocab > 0 ? s.log_vocab : 8), pal, int(L.sw), int(L.heat_h), heat_fb_);
 
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(float(st.w), float(st.h));
-  io.DeltaTime = 1.0f / 60.0f;
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui::NewFrame();
-  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  ImDrawList* dl = start(st.w, st.h);
   const ImU32 ink = col(pal.ink), muted = col(pal.muted), accent = col(pal.accent);
   auto text = [&](ImFont* f, float px, float x, float y, ImU32 c, const std::string& t) {
     dl->AddText(f, px, ImVec2(x, y), c, t.c_str());
@@ -206,12 +211,7 @@ std::vector<uint8_t> FrameComposer::render(const LabSnapshot& s, const FrameStyl
 std::vector<uint8_t> FrameComposer::render(const Figure& f) {
   ensure_fonts(float(f.h) / 720.0f);  // layout_frame's scale: the fonts the figure was laid out with
   UseContext use(ctx_);
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(float(f.w), float(f.h));
-  io.DeltaTime = 1.0f / 60.0f;
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui::NewFrame();
-  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  ImDrawList* dl = start(f.w, f.h);
   for (const auto& l : f.lines) {
     std::vector<ImVec2> pts;
     for (size_t i = 0; i + 1 < l.xy.size(); i += 2) pts.emplace_back(l.xy[i], l.xy[i + 1]);
